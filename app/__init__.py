@@ -1,0 +1,84 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from config import Config, config_for
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the app: extensions, identity, blueprints, error mapping, live publishing, CLI."""
+    app = Flask(__name__, static_folder="../static", template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config or config_for(None))
+    app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_mapping(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.extensions import csrf, db, limiter, migrate, socketio
+    from app.i18n import install_i18n
+    from app.identity import install_identity
+    from app.live.publish import install_publish_hooks
+    from app.passwords import configure_hashing
+    from app.security import install_security_headers
+
+    configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    install_identity(app)
+    install_i18n(app)
+    install_security_headers(app)
+    install_publish_hooks()
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or None,
+        max_http_buffer_size=64 * 1024,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import install_api
+    from app.cli import register_cli
+    from app.web import install_web
+
+    install_web(app)
+    install_api(app)
+    register_cli(app)
+
+
+def _register_error_mapping(app: Flask) -> None:
+    """Domain and HTTP errors become a JSON answer under /api/ and an HTML page elsewhere."""
+    from app.api.errors import api_error_response
+    from app.errors import DomainError
+    from app.web.errors import error_page
+
+    def is_api() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Response:
+        return api_error_response(error) if is_api() else error_page(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return api_error_response(error) if is_api() else error_page(error)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return http_error(InternalServerError())

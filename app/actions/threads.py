@@ -1,0 +1,166 @@
+"""Threads and posts: start a thread, reply, edit, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from app import policy
+from app.access import access_post, access_thread, access_workspace
+from app.actions.unit import transactional
+from app.errors import Forbidden
+from app.extensions import db
+from app.live.log import record_event
+from app.models import Membership, MembershipState, Post, PostRevision, Thread, User, Workspace, utcnow
+from app.schemas.threads import ThreadSchema, post_json
+from app.text import RenderedText, render_markdown
+from app.validation import FieldErrors
+
+TITLE_MAX = 200
+BODY_MAX = 50_000
+_THREAD = ThreadSchema()
+
+
+def profile_path(user_id: int) -> str:
+    return f"/users/{user_id}"
+
+
+def _mention_resolver(ws: Workspace):  # type: ignore[no-untyped-def]
+    """Resolve @handles to the profiles of the workspace's active members."""
+
+    def resolve(handles: set[str]) -> Mapping[str, str]:
+        if not handles:
+            return {}
+        rows = db.session.execute(
+            select(User.handle, User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.workspace_id == ws.id,
+                Membership.state == MembershipState.ACTIVE,
+                User.handle.in_(handles),
+            )
+        )
+        return {handle: profile_path(user_id) for handle, user_id in rows}
+
+    return resolve
+
+
+def _render(ws: Workspace, body: str) -> RenderedText:
+    return render_markdown(body, _mention_resolver(ws))
+
+
+def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None) -> Post:
+    """Number the post under the thread's row lock and bring the thread's counters along."""
+    now = utcnow()
+    number = db.session.scalar(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1, last_activity_at=now, last_author_id=actor.id)
+        .returning(Thread.post_count)
+    )
+    post = Post(
+        thread_id=thread.id, number=number, author_id=actor.id, reply_to_id=reply_to_id,
+        body=body, html=_render(thread.workspace, body).html, created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    thread.last_post_id = post.id
+    db.session.execute(update(Workspace).where(Workspace.id == thread.workspace_id).values(last_activity_at=now))
+    db.session.refresh(thread)
+    return post
+
+
+def _check_body(errors: FieldErrors, body: object) -> str:
+    return errors.text("body", body, max_length=BODY_MAX, multiline=True)
+
+
+@transactional
+def do_create_thread(actor: User, slug: str, title: object, body: object) -> tuple[Thread, Post]:
+    """Start a thread with its first post; emits thread.created and post.created."""
+    seen = access_workspace(actor, slug)
+    if not policy.can_start_thread(actor, seen.workspace, seen.membership):
+        raise Forbidden(_("Join the workspace to start a thread."))
+    errors = FieldErrors()
+    clean_title = errors.text("title", title, max_length=TITLE_MAX, min_length=3)
+    clean_body = _check_body(errors, body)
+    errors.raise_if_any()
+    ws = seen.workspace
+    thread = Thread(workspace_id=ws.id, author_id=actor.id, title=clean_title)
+    db.session.add(thread)
+    db.session.execute(update(Workspace).where(Workspace.id == ws.id).values(thread_count=Workspace.thread_count + 1))
+    db.session.flush()
+    post = _append_post(actor, thread, clean_body, None)
+    record_event(ws, "thread.created", _THREAD.dump(thread))
+    record_event(ws, "post.created", post_json(post))
+    return thread, post
+
+
+@transactional
+def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = None) -> Post:
+    """Reply in a thread, optionally quoting an earlier post of it; emits post.created."""
+    seen = access_thread(actor, thread_id)
+    if not policy.can_reply(actor, seen.thread, seen.membership):
+        if seen.thread.locked:
+            raise Forbidden(_("This thread is locked."))
+        raise Forbidden(_("Join the workspace to reply."))
+    errors = FieldErrors()
+    clean_body = _check_body(errors, body)
+    reply_to_id = _check_reply_to(errors, seen.thread, reply_to)
+    errors.raise_if_any()
+    post = _append_post(actor, seen.thread, clean_body, reply_to_id)
+    record_event(seen.workspace, "post.created", post_json(post))
+    record_event(seen.workspace, "thread.updated", _THREAD.dump(seen.thread))
+    return post
+
+
+def _check_reply_to(errors: FieldErrors, thread: Thread, reply_to: object) -> int | None:
+    if reply_to in (None, ""):
+        return None
+    try:
+        reply_to_id = int(str(reply_to))
+    except ValueError:
+        errors.add("reply_to", _("Not a post of this thread."))
+        return None
+    quoted = db.session.get(Post, reply_to_id)
+    if quoted is None or quoted.thread_id != thread.id:
+        errors.add("reply_to", _("Not a post of this thread."))
+        return None
+    return reply_to_id
+
+
+@transactional
+def do_edit_post(actor: User, post_id: int, body: object) -> Post:
+    """Replace a post's text, keeping the earlier version; emits post.updated."""
+    seen = access_post(actor, post_id)
+    post = seen.post
+    if not policy.can_edit_post(actor, post, seen.membership):
+        raise Forbidden(_("You cannot edit this post."))
+    errors = FieldErrors()
+    clean_body = _check_body(errors, body)
+    errors.raise_if_any()
+    if clean_body == post.body:
+        return post
+    db.session.add(
+        PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at, editor_id=actor.id)
+    )
+    post.body = clean_body
+    post.html = _render(seen.workspace, clean_body).html
+    post.edited_at = utcnow()
+    db.session.flush()
+    record_event(seen.workspace, "post.updated", post_json(post))
+    return post
+
+
+@transactional
+def do_delete_post(actor: User, post_id: int) -> Post:
+    """Soft-delete a post: its place in the thread stays, its text goes; emits post.deleted."""
+    seen = access_post(actor, post_id)
+    post = seen.post
+    if not policy.can_delete_post(actor, post, seen.membership):
+        raise Forbidden(_("You cannot delete this post."))
+    post.deleted_at = utcnow()
+    db.session.flush()
+    record_event(seen.workspace, "post.deleted", {"id": post.id, "thread_id": post.thread_id})
+    return post

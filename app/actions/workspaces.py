@@ -1,0 +1,171 @@
+"""Workspaces: create, join, leave."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from slugify import slugify
+from sqlalchemy import func, select, update
+
+from app import policy
+from app.access import access_workspace, get_membership
+from app.actions.unit import transactional
+from app.errors import Conflict, Forbidden
+from app.extensions import db
+from app.live.log import record_event
+from app.models import JoinPolicy, Membership, MembershipState, Role, User, Visibility, Workspace
+from app.schemas.common import UserRefSchema
+from app.validation import SLUG_RE, FieldErrors
+
+MAX_THEMES = 10
+_USER_REF = UserRefSchema()
+
+
+def _check_themes(errors: FieldErrors, themes: object) -> list[str]:
+    if themes is None:
+        return []
+    if isinstance(themes, str):
+        themes = [t for t in themes.split(",")]
+    if not isinstance(themes, list) or len(themes) > MAX_THEMES:
+        errors.add("themes", _("Give at most %(n)d themes.", n=MAX_THEMES))
+        return []
+    clean: list[str] = []
+    for theme in themes:
+        value = errors.text("themes", theme, max_length=40, min_length=0).lower()
+        if value and value not in clean:
+            clean.append(value)
+    return clean
+
+
+def _check_slug(errors: FieldErrors, slug: object, name: str) -> str:
+    if slug in (None, ""):
+        return slugify(name, max_length=60) or ""
+    value = errors.text("slug", slug, max_length=60)
+    if value and not SLUG_RE.match(value):
+        errors.add("slug", _("Use lowercase letters, digits and hyphens."))
+    return value
+
+
+@transactional
+def do_create_workspace(
+    actor: User,
+    name: object,
+    description: object = "",
+    themes: object = None,
+    visibility: object = "network",
+    join_policy: object = "open",
+    slug: object = None,
+) -> Workspace:
+    """Create a workspace with the actor as its owner."""
+    if not policy.can_create_workspace(actor, current_app.config["WORKSPACE_CREATION"]):
+        raise Forbidden(_("Only administrators may create workspaces here."))
+    errors = FieldErrors()
+    clean_name = errors.text("name", name, max_length=100, min_length=2)
+    clean_slug = _check_slug(errors, slug, clean_name)
+    about = errors.text("description", description, max_length=2000, min_length=0, multiline=True)
+    tags = _check_themes(errors, themes)
+    seen = errors.choice("visibility", visibility, [v.value for v in Visibility], Visibility.NETWORK)
+    joining = errors.choice("join_policy", join_policy, [j.value for j in JoinPolicy], JoinPolicy.OPEN)
+    if clean_slug and db.session.scalar(select(func.count()).where(Workspace.slug == clean_slug)):
+        errors.add("slug", _("This address is already in use."))
+    elif clean_name and not clean_slug:
+        errors.add("slug", _("Give an address of letters and digits."))
+    errors.raise_if_any()
+    ws = Workspace(
+        slug=clean_slug, name=clean_name, description=about, themes=tags,
+        visibility=seen, join_policy=joining, created_by_id=actor.id, member_count=1,
+    )
+    db.session.add(ws)
+    db.session.flush()
+    db.session.add(Membership(workspace_id=ws.id, user_id=actor.id, role=Role.OWNER))
+    return ws
+
+
+def _member_event(ws: Workspace, kind: str, user: User, role: str | None) -> None:
+    record_event(ws, kind, {"user": _USER_REF.dump(user), "role": role, "member_count": ws.member_count})
+
+
+def _bump_member_count(ws: Workspace, delta: int) -> None:
+    db.session.execute(
+        update(Workspace).where(Workspace.id == ws.id).values(member_count=Workspace.member_count + delta)
+    )
+    db.session.refresh(ws, ["member_count"])
+
+
+@transactional
+def do_join_workspace(actor: User, slug: str, message: object = "") -> Membership:
+    """Join an open workspace at once, or ask to join one that takes requests.
+
+    Returns the membership; its state says which ("active" or "requested").
+    """
+    seen = access_workspace(actor, slug)
+    ws, membership = seen.workspace, seen.membership
+    if membership is not None and membership.state == MembershipState.ACTIVE:
+        raise Conflict(_("You are already a member of this workspace."))
+    if ws.join_policy == JoinPolicy.REQUEST and not policy.is_banned(membership) and not ws.archived:
+        return _request_to_join(actor, ws, membership)
+    if not policy.can_join_workspace(actor, ws, membership):
+        raise Forbidden(_("This workspace takes new members by invitation only."))
+    if membership is None:
+        membership = Membership(workspace_id=ws.id, user_id=actor.id, role=Role.MEMBER)
+        db.session.add(membership)
+    membership.state = MembershipState.ACTIVE
+    membership.role = Role.MEMBER
+    db.session.flush()
+    _bump_member_count(ws, 1)
+    _member_event(ws, "member.joined", actor, Role.MEMBER)
+    return membership
+
+
+def _request_to_join(actor: User, ws: Workspace, membership: Membership | None) -> Membership:
+    if membership is None:
+        membership = Membership(workspace_id=ws.id, user_id=actor.id)
+        db.session.add(membership)
+    membership.state = MembershipState.REQUESTED
+    db.session.flush()
+    return membership
+
+
+def count_owners(workspace_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Membership.workspace_id == workspace_id,
+            Membership.role == Role.OWNER,
+            Membership.state == MembershipState.ACTIVE,
+        )
+    ) or 0
+
+
+@transactional
+def do_leave_workspace(actor: User, slug: str) -> None:
+    seen = access_workspace(actor, slug)
+    ws, membership = seen.workspace, get_membership(actor, seen.workspace.id)
+    if membership is None or not membership.is_active:
+        raise Conflict(_("You are not a member of this workspace."))
+    if not policy.can_leave_workspace(actor, membership, count_owners(ws.id)):
+        raise Conflict(_("You are the last owner: name another owner before leaving."))
+    role = membership.role
+    db.session.delete(membership)
+    db.session.flush()
+    _bump_member_count(ws, -1)
+    _member_event(ws, "member.left", actor, role)
+
+
+@transactional
+def do_add_member(ws: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
+    """Make a user an active member with a role, whatever the join policy.
+
+    For trusted callers that already decided (an accepted invitation, the demo seed); not a
+    user-facing permission check.
+    """
+    membership = get_membership(user, ws.id)
+    if membership is None:
+        membership = Membership(workspace_id=ws.id, user_id=user.id)
+        db.session.add(membership)
+    was_active = membership.is_active
+    membership.role, membership.state = Role(role), MembershipState.ACTIVE
+    db.session.flush()
+    if not was_active:
+        _bump_member_count(ws, 1)
+        _member_event(ws, "member.joined", user, role)
+    return membership

@@ -1,0 +1,75 @@
+"""What every JSON endpoint shares: the smorest Api, request checks, the signed-in actor."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFError
+
+from app.errors import DomainError, Unauthenticated
+from app.extensions import csrf
+from app.identity import authenticated_by_token, bearer_token, current_actor
+from app.models import User
+
+API_PREFIX = "/api/v1"
+_UPLOAD_ENDPOINT_SUFFIX = "/attachments"
+
+
+class JsonApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, minus its app-wide error handlers: app/__init__.py maps errors once."""
+
+    def _register_error_handlers(self) -> None:
+        return None
+
+
+def require_actor() -> User:
+    user = current_actor()
+    if user is None:
+        raise Unauthenticated("Sign in, or send an API token as `Authorization: Bearer`.")
+    return user
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+class CsrfFailed(DomainError):
+    status = 400
+    code = "csrf_failed"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def check_api_request() -> None:
+    """Refuse before any view runs: a bad token, a cookie request without CSRF token, a body that
+    is not JSON (415) or is malformed JSON (400)."""
+    if not request.path.startswith(API_PREFIX + "/") or request.path.endswith("/openapi.json"):
+        return
+    if bearer_token() is not None and not authenticated_by_token() and current_actor() is None:
+        raise Unauthenticated("The API token is not valid.")
+    writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
+    if writes and not authenticated_by_token() and current_actor() is not None:
+        try:
+            csrf.protect()
+        except CSRFError as error:
+            raise CsrfFailed(f"Send the page's CSRF token as X-CSRFToken: {error.description}") from None
+    _check_body()
+
+
+def _check_body() -> None:
+    if request.method not in ("POST", "PUT", "PATCH") or (not request.content_length and not request.data):
+        return
+    if request.path.endswith(_UPLOAD_ENDPOINT_SUFFIX):
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the body as application/json.")
+    if request.get_json(silent=True) is None:
+        raise BadRequest("The body is not valid JSON.")
+
+
+def install_request_checks(app: Flask) -> None:
+    app.before_request(check_api_request)

@@ -1,0 +1,45 @@
+"""Commands for operators: `flask --app wsgi seed-demo`, `create-admin EMAIL`."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+
+from app.actions import accounts
+from app.actions.unit import transactional
+from app.demo import database_is_empty, seed_demo
+
+
+@transactional
+def _make_admin(email: str) -> str | None:
+    """Make the account an admin, creating it first if needed; return a new password, if made."""
+    user = accounts.find_user_by_email(email)
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = accounts.do_register(email, password, email.split("@", maxsplit=1)[0], "")
+    user.is_admin = True
+    return password
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Fill an empty database with the demo network (does nothing if there are users)."""
+        if not database_is_empty():
+            click.echo("The database already has users; demo content not added.")
+            return
+        email, password = seed_demo()
+        click.echo(f"Demo network created.\n  admin: {email}\n  password: {password}")
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    def create_admin_command(email: str) -> None:
+        """Make the account with EMAIL a site admin (creating it, with a printed password)."""
+        password = _make_admin(email)
+        if password:
+            click.echo(f"Created admin {email} with password: {password}")
+        else:
+            click.echo(f"{email} is now a site admin.")

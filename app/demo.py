@@ -1,0 +1,71 @@
+"""Fill an empty database with the demo network of app.demo_content, through the real actions."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from app.actions import accounts, threads, workspaces
+from app.actions.unit import transactional
+from app.demo_content import USERS, WORKSPACES, DemoThread
+from app.extensions import db
+from app.models import Post, Thread, User, Workspace, utcnow
+
+ADMIN_EMAIL = "admin@example.fi"
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(User))
+
+
+@transactional
+def seed_demo() -> tuple[str, str]:
+    """Create the demo people, workspaces and threads; return (admin email, password).
+
+    Every demo member shares one generated password, printed with the admin's.
+    """
+    member_password = secrets.token_urlsafe(9)
+    people = {u["handle"]: _demo_user(u, member_password) for u in USERS}
+    admin_password = secrets.token_urlsafe(12)
+    admin = accounts.do_register(ADMIN_EMAIL, admin_password, "Ylläpitäjä", "Virtuaalikortteli")
+    admin.is_admin = True
+    for spec in WORKSPACES:
+        ws = workspaces.do_create_workspace(
+            people[spec["owner"]], spec["name"], spec["description"], spec["themes"],
+            spec["visibility"], spec["join_policy"], spec["slug"],
+        )
+        for handle, role in spec["members"]:
+            if handle != spec["owner"]:
+                workspaces.do_add_member(ws, people[handle], role)
+        for age, thread in enumerate(spec["threads"]):
+            _demo_thread(ws, thread, people, days_ago=2 + 5 * age)
+        latest = select(func.max(Thread.last_activity_at)).where(Thread.workspace_id == ws.id).scalar_subquery()
+        db.session.execute(update(Workspace).where(Workspace.id == ws.id).values(last_activity_at=latest))
+    return ADMIN_EMAIL, f"{admin_password}\n  demo members (e.g. {USERS[0]['email']}): {member_password}"
+
+
+def _demo_user(spec: dict, password: str) -> User:  # type: ignore[type-arg]
+    user = accounts.do_register(spec["email"], password, spec["display_name"], spec["organisation"],
+                                spec["title"], spec["language"])
+    user.handle = spec["handle"]
+    return user
+
+
+def _demo_thread(ws: Workspace, spec: DemoThread, people: dict[str, User], days_ago: int) -> None:
+    """Post a thread through the actions, then spread its posts over the days before today."""
+    first, *rest = spec["posts"]
+    thread, post = threads.do_create_thread(people[first["author"]], ws.slug, spec["title"], first["body"])
+    posts = [post]
+    for reply in rest:
+        quoted = posts[reply["reply_to"]].id if "reply_to" in reply else None
+        posts.append(threads.do_post_reply(people[reply["author"]], thread.id, reply["body"], quoted))
+    start = utcnow() - timedelta(days=days_ago, hours=3)
+    for n, p in enumerate(posts):
+        db.session.execute(update(Post).where(Post.id == p.id).values(created_at=start + timedelta(hours=5 * n)))
+    last = start + timedelta(hours=5 * (len(posts) - 1))
+    db.session.execute(
+        update(Thread).where(Thread.id == thread.id).values(created_at=start, last_activity_at=last,
+                                                              pinned=spec.get("pinned", False))
+    )

@@ -1,0 +1,1 @@
+"""Live updates: the event log, room names, and publishing to Socket.IO after commit."""

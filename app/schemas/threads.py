@@ -1,0 +1,67 @@
+"""Threads and posts as the API, and the live events, show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from app.models import Post
+from app.schemas.common import UserRefSchema
+
+
+class PostSchema(Schema):
+    id = fields.Integer()
+    thread_id = fields.Integer()
+    number = fields.Integer(metadata={"description": "place in the thread, from 1"})
+    author = fields.Nested(UserRefSchema, allow_none=True)
+    body = fields.String(metadata={"description": "Markdown source"})
+    html = fields.String(metadata={"description": "sanitised HTML"})
+    reply_to = fields.Integer(attribute="reply_to_id", allow_none=True)
+    created_at = fields.DateTime()
+    edited_at = fields.DateTime(allow_none=True)
+    deleted = fields.Function(lambda p: p.deleted_at is not None)
+    hidden = fields.Function(lambda p: p.hidden_at is not None)
+
+
+class ThreadSchema(Schema):
+    id = fields.Integer()
+    workspace = fields.Function(lambda t: t.workspace.slug)
+    title = fields.String()
+    author = fields.Nested(UserRefSchema, allow_none=True)
+    pinned = fields.Boolean()
+    locked = fields.Boolean()
+    post_count = fields.Integer()
+    created_at = fields.DateTime()
+    last_activity_at = fields.DateTime()
+    last_author = fields.Nested(UserRefSchema, allow_none=True)
+
+
+class ThreadWithPostSchema(ThreadSchema):
+    first_post = fields.Nested(PostSchema)
+
+
+class ThreadCreateSchema(Schema):
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+
+
+class PostCreateSchema(Schema):
+    body = fields.String(required=True)
+    reply_to = fields.Integer(load_default=None, allow_none=True)
+
+
+class PostEditSchema(Schema):
+    body = fields.String(required=True)
+
+
+_POST = PostSchema()
+
+
+def post_json(post: Post, show_body: bool = True) -> dict[str, Any]:
+    """A post as JSON; the text is left out where the reader may not see it (deleted, hidden)."""
+    data: dict[str, Any] = _POST.dump(post)
+    if not show_body or post.deleted_at is not None:
+        data["body"] = ""
+        data["html"] = ""
+    return data

@@ -1,0 +1,36 @@
+"""The server-rendered HTML pages, one blueprint per domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_timedelta, get_locale
+
+from app import policy
+from app.identity import current_actor
+from app.models import utcnow
+from app.web import auth, threads, users, workspaces
+from app.web.forms import ActionForm
+
+
+def install_web(app: Flask) -> None:
+    for module in (auth, workspaces, threads, users):
+        app.register_blueprint(module.bp)
+
+    @app.template_filter("timedeltaformat_since")
+    def since(moment: datetime) -> str:
+        """"3 days ago" in the reader's language."""
+        return format_timedelta(moment - utcnow(), add_direction=True, threshold=1.1)
+
+    @app.context_processor
+    def template_helpers() -> dict[str, object]:
+        # Templates ask the policy what to show; they never decide permissions themselves.
+        return {
+            "policy": policy,
+            "me": current_actor(),
+            "post_url": threads.post_url,
+            "action_form": ActionForm,
+            "languages": app.config["LANGUAGES"],
+            "get_locale": get_locale,
+        }

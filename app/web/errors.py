@@ -1,0 +1,43 @@
+"""The HTML pages' one mapping from errors to answers: a friendly page, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from app.errors import DomainError
+
+
+def _default_message(status: int) -> str:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in first."),
+        403: _("You are not allowed to do that."),
+        404: _("We could not find that page. It may have been removed, or you may not have access to it."),
+        405: _("That does not work this way."),
+        409: _("That conflicts with the current state. Reload the page and try again."),
+        413: _("That is too large."),
+        422: _("Please check what you entered."),
+        429: _("Too many attempts. Wait a moment and try again."),
+    }.get(status, _("Something went wrong on our side. Please try again in a moment."))
+
+
+def error_page(error: Exception) -> Response:
+    if isinstance(error, DomainError):
+        status, message = error.status, error.message
+    elif isinstance(error, CSRFError):
+        status, message = 400, _("The form had expired. Go back, reload the page and try again.")
+    elif isinstance(error, HTTPException):
+        status, message = error.code or 500, ""
+    else:
+        status, message = 500, ""
+    html = render_template("error.html", status=status, message=message or _default_message(status))
+    response = Response(html, status=status, mimetype="text/html")
+    if status == 429 and isinstance(error, HTTPException):
+        retry = error.get_response().headers.get("Retry-After")
+        if retry:
+            response.headers["Retry-After"] = retry
+    return response

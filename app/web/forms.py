@@ -1,0 +1,96 @@
+"""HTML forms (Flask-WTF): they carry the CSRF token and the fields' shape; the actions validate."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+
+from app.errors import Invalid
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Email"))
+    password = PasswordField(_l("Password"))
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(_l("Name"), description=_l("As others will see it, e.g. Anna Virtanen"))
+    email = EmailField(_l("Email"))
+    organisation = StringField(_l("Organisation"), description=_l("City, municipality, company or association"))
+    password = PasswordField(_l("Password"), description=_l("At least 10 characters"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), description=_l("At least 10 characters"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"))
+    new_password = PasswordField(_l("New password"), description=_l("At least 10 characters"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Name"))
+    organisation = StringField(_l("Organisation"))
+    title = StringField(_l("Title"))
+    language = SelectField(_l("Language"), choices=[("", _l("Browser's language")), ("fi", "Suomi"), ("en", "English")])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), description=_l("What will use it, e.g. a reporting script"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class WorkspaceForm(FlaskForm):
+    name = StringField(_l("Name"))
+    slug = StringField(_l("Address"), description=_l("Letters, digits and hyphens; made from the name if left empty"))
+    description = TextAreaField(_l("Description"))
+    themes = StringField(_l("Themes"), description=_l("Separated by commas, e.g. energy, transport"))
+    visibility = SelectField(
+        _l("Who can read"),
+        choices=[
+            ("public", _l("Anyone, also without signing in")),
+            ("network", _l("Everyone signed in to the network")),
+            ("private", _l("Members only (hidden from others)")),
+        ],
+        default="network",
+    )
+    join_policy = SelectField(
+        _l("Who can join"),
+        choices=[
+            ("open", _l("Anyone who can read")),
+            ("request", _l("By request, approved by moderators")),
+            ("invite", _l("By invitation only")),
+        ],
+        default="open",
+    )
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(_l("Title"))
+    body = TextAreaField(_l("Message"), description=_l("Markdown: **bold**, _italic_, lists, links, > quotes"))
+
+
+class PostForm(FlaskForm):
+    body = TextAreaField(_l("Reply"), description=_l("Markdown: **bold**, _italic_, lists, links, > quotes"))
+    reply_to = HiddenField()
+
+
+def show_errors(form: FlaskForm, error: Invalid) -> None:
+    """Put the action's field messages next to the form's fields (the rest above the form)."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*list(field.errors or []), message]
+        else:
+            form.form_errors.append(message)

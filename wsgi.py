@@ -1,0 +1,36 @@
+"""The process entry point: `python wsgi.py` serves the app and Socket.IO on HOST:PORT.
+
+The only module that imports eventlet, and it monkey-patches before anything else is imported,
+as eventlet requires. With ASYNC_MODE=threading (tests, tools) nothing is patched.
+"""
+
+import os
+
+ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql")):
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()  # let psycopg2 yield to other green threads while a query runs
+
+from app import create_app
+from app.extensions import socketio
+from config import config_for
+
+app = create_app(config_for(os.environ.get("FLASK_CONFIG")))
+
+if __name__ == "__main__":
+    socketio.run(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        # eventlet's server accepts 1,024 connections by default; raise it (ARCHITECTURE.md, traps).
+        **(
+            {"max_size": app.config["MAX_CONNECTIONS"]}
+            if ASYNC_MODE == "eventlet"
+            else {"allow_unsafe_werkzeug": True}
+        ),
+    )
