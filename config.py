@@ -47,9 +47,11 @@ def engine_options(url: str) -> dict[str, object]:
 
 
 def normalise_database_url(url: str) -> str:
-    """Accept `postgres://` (as some hosts hand it out) and pin the psycopg2 driver."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
+    """Accept `postgres://` (as some hosts hand it out) and pin the psycopg2 driver, which
+    psycogreen makes cooperative under eventlet (SQLAlchemy 2.1 would otherwise pick psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
     return url
 
 

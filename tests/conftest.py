@@ -1,0 +1,264 @@
+"""Shared fixtures: the app on the migrated schema (SQLite, or PostgreSQL when VK_TEST_DATABASE_URL
+is set), a clean database for every test, role fixtures, web and API clients."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from app import create_app
+from app.extensions import db
+from app.models import Base, Role, User, Workspace
+from config import TestConfig, engine_options, normalise_database_url
+from tests.factories import add_member, make_user, make_workspace, token_for
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("VK_TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_schema() -> None:
+    """Start from nothing, so the migrations (not create_all) build the schema under test."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as in production: its own database session
+    and its own `g`, even while the test holds a context for its factories."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def build_app(url: str, upload_dir: Path, **overrides: Any) -> Flask:
+    flask_app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(url),
+        UPLOAD_DIR=str(upload_dir),
+        **overrides,
+    )
+    flask_app.test_client_class = IsolatedClient
+    return flask_app
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return test_database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    flask_app = build_app(database_url, tmp_path_factory.mktemp("uploads"))
+    with flask_app.app_context():
+        reset_schema()
+        upgrade()
+    yield flask_app
+
+
+def wipe_database() -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """A request context with a clean database; the data is wiped after the test."""
+    with app.test_request_context():
+        yield app
+        db.session.remove()
+        wipe_database()
+        app.extensions.pop("sent_mail", None)
+
+
+# --- people and places -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def owner(ctx: Flask) -> User:
+    return make_user("Olli Omistaja", email="owner@example.fi")
+
+
+@pytest.fixture
+def member(ctx: Flask) -> User:
+    return make_user("Minna Jäsen", email="member@example.fi")
+
+
+@pytest.fixture
+def other_member(ctx: Flask) -> User:
+    return make_user("Mikko Muu", email="other@example.fi")
+
+
+@pytest.fixture
+def moderator(ctx: Flask) -> User:
+    return make_user("Maija Moderaattori", email="moderator@example.fi")
+
+
+@pytest.fixture
+def outsider(ctx: Flask) -> User:
+    return make_user("Ulla Ulkopuolinen", email="outsider@example.fi")
+
+
+@pytest.fixture
+def admin(ctx: Flask) -> User:
+    return make_user("Aino Admin", email="admin@example.fi", admin=True)
+
+
+def _workspace(owner: User, member: User, other: User, moderator: User, visibility: str) -> Workspace:
+    ws = make_workspace(owner, visibility=visibility, name=f"Energia {visibility}")
+    add_member(ws, member)
+    add_member(ws, other)
+    add_member(ws, moderator, Role.MODERATOR)
+    return ws
+
+
+@pytest.fixture
+def workspace(owner: User, member: User, other_member: User, moderator: User) -> Workspace:
+    """A network-visible, open workspace with an owner, a moderator and two members."""
+    return _workspace(owner, member, other_member, moderator, "network")
+
+
+@pytest.fixture
+def private_workspace(owner: User, member: User, other_member: User, moderator: User) -> Workspace:
+    return _workspace(owner, member, other_member, moderator, "private")
+
+
+@pytest.fixture
+def public_workspace(owner: User, member: User, other_member: User, moderator: User) -> Workspace:
+    return _workspace(owner, member, other_member, moderator, "public")
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+class WebClient:
+    """A browser-like test client: it keeps cookies and adds the CSRF token to form posts."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.client.get("/sign-in").get_data(as_text=True)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, csrf: bool = True, **kwargs: Any) -> Any:
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf_token())
+        return self.client.post(url, data=form, **kwargs)
+
+    def sign_in(self, user: User, password: str | None = None) -> Any:
+        from tests.factories import PASSWORD
+
+        response = self.post("/sign-in", {"email": user.email, "password": password or PASSWORD})
+        assert response.status_code == 302, "sign-in failed"
+        return response
+
+
+@pytest.fixture
+def web(app: Flask, ctx: Flask) -> WebClient:
+    return WebClient(app.test_client())
+
+
+def signed_in(app: Flask, user: User) -> WebClient:
+    client = WebClient(app.test_client())
+    client.sign_in(user)
+    return client
+
+
+class ApiClient:
+    """Calls /api/v1 with a personal API token (or anonymously, without one)."""
+
+    def __init__(self, client: FlaskClient, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.open("/api/v1" + path, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request("POST", path, json=json, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api_as(app: Flask, ctx: Flask):  # type: ignore[no-untyped-def]
+    """api_as(user) -> an API client authenticated as that user; api_as(None) -> anonymous."""
+
+    def make(user: User | None) -> ApiClient:
+        return ApiClient(app.test_client(), token_for(user) if user is not None else None)
+
+    return make
+
+
+@pytest.fixture
+def web_as(app: Flask, ctx: Flask):  # type: ignore[no-untyped-def]
+    """web_as(user) -> a signed-in web client; web_as(None) -> an anonymous one."""
+
+    def make(user: User | None) -> WebClient:
+        return signed_in(app, user) if user is not None else WebClient(app.test_client())
+
+    return make
+
+
+# --- SQL query counting --------------------------------------------------------------------------
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(ctx: Flask) -> Iterator[QueryCounter]:
+    counter = QueryCounter()
+    event.listen(db.engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(db.engine, "before_cursor_execute", counter)
