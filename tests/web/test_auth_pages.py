@@ -1,0 +1,143 @@
+"""Registering, signing in and out, resetting a password, and what each does to sessions."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import User
+from tests.conftest import WebClient
+from tests.factories import PASSWORD, make_user
+
+
+def _register(web: WebClient, email: str = "sanna@example.fi", password: str = PASSWORD, **extra: str):
+    form = {"display_name": "Sanna Saarinen", "email": email, "organisation": "Lahden kaupunki",
+            "password": password, **extra}
+    return web.post("/register", form)
+
+
+def _user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_registering_signs_the_person_in(web: WebClient) -> None:
+    response = _register(web)
+    assert response.status_code == 302
+    page = web.get("/").get_data(as_text=True)
+    assert "Sanna Saarinen" in page
+
+
+def test_register_rejects_weak_password_and_writes_nothing(web: WebClient) -> None:
+    response = _register(web, password="lyhyt")
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert _user_count() == 0
+
+
+def test_register_rejects_duplicate_email(web: WebClient, member: User) -> None:
+    response = _register(web, email=member.email.upper())
+    assert response.status_code == 200
+    assert _user_count() == 1
+
+
+def test_register_refuses_control_characters_in_name(web: WebClient) -> None:
+    response = _register(web, display_name="Sanna\x00Saarinen")
+    assert response.status_code == 200
+    assert _user_count() == 0
+
+
+def test_form_without_csrf_token_is_refused(web: WebClient) -> None:
+    response = web.post("/register", {"display_name": "X Y", "email": "x@example.fi", "password": PASSWORD},
+                        csrf=False)
+    assert response.status_code == 400
+    assert _user_count() == 0
+
+
+def test_sign_in_with_wrong_password_says_the_same_as_unknown_email(web: WebClient, member: User) -> None:
+    wrong = web.post("/sign-in", {"email": member.email, "password": "väärä-salasana-123"})
+    unknown = web.post("/sign-in", {"email": "nobody@example.fi", "password": "väärä-salasana-123"})
+    assert wrong.status_code == unknown.status_code == 200
+
+    def message(response) -> str:  # type: ignore[no-untyped-def]
+        return re.search(r'role="alert">(.*?)</div>', response.get_data(as_text=True), re.S).group(1)
+
+    assert message(wrong) == message(unknown)
+
+
+def test_sign_out_ends_the_session_even_if_the_cookie_is_replayed(app: Flask, web: WebClient, member: User) -> None:
+    web.sign_in(member)
+    cookie = web.client.get_cookie("session")
+    assert cookie is not None
+    saved = cookie.value
+    web.post("/sign-out")
+    replay = app.test_client()
+    replay.set_cookie("session", saved)
+    assert replay.get("/settings").status_code == 302  # sent to sign in
+
+
+def test_changing_password_signs_out_other_browsers(app: Flask, web_as, member: User) -> None:
+    phone, laptop = web_as(member), web_as(member)
+    laptop.post("/settings/password", {"current_password": PASSWORD, "new_password": "uusi-pitkä-salasana-77"})
+    assert laptop.get("/settings").status_code == 200
+    assert phone.get("/settings").status_code == 302
+
+
+def test_password_reset_link_works_once(app: Flask, web: WebClient, member: User) -> None:
+    web.post("/forgot-password", {"email": member.email})
+    mail = app.extensions["sent_mail"][-1]
+    link = re.search(r"http://localhost(/reset-password/\S+)", mail.get_content()).group(1)
+    first = web.post(link, {"password": "uusi-salasana-kevät-2027"})
+    assert first.status_code == 302
+    again = web.post(link, {"password": "toinen-salasana-syksy-2027"})
+    assert again.status_code == 404
+    fresh = WebClient(app.test_client())
+    assert fresh.post("/sign-in", {"email": member.email, "password": "uusi-salasana-kevät-2027"}).status_code == 302
+
+
+def test_reset_request_answers_alike_for_known_and_unknown_email(app: Flask, web: WebClient, member: User) -> None:
+    known = web.post("/forgot-password", {"email": member.email})
+    unknown = web.post("/forgot-password", {"email": "nobody@example.fi"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.headers["Location"] == unknown.headers["Location"]
+    assert len(app.extensions["sent_mail"]) == 1
+
+
+def test_tampered_reset_link_is_refused(web: WebClient, member: User) -> None:
+    assert web.get("/reset-password/not-a-real-token").status_code == 404
+
+
+def test_old_werkzeug_hash_is_upgraded_to_argon2id_at_sign_in(web: WebClient, ctx: Flask) -> None:
+    from werkzeug.security import generate_password_hash
+
+    from app.actions.unit import transactional
+
+    user = make_user("Vanha Tili", email="old@example.fi")
+
+    @transactional
+    def downgrade() -> None:
+        user.password_hash = generate_password_hash(PASSWORD)
+
+    downgrade()
+    web.sign_in(user)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
+
+
+def test_sign_in_is_rate_limited(tmp_path, database_url: str) -> None:
+    from tests.conftest import build_app
+
+    limited = build_app(database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_SIGNIN="3 per minute")
+    client = WebClient(limited.test_client())
+    statuses = [client.post("/sign-in", {"email": "x@example.fi", "password": "x"}).status_code for _ in range(4)]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3] == 429
+
+
+def test_session_cookie_is_httponly_and_lax(web: WebClient, member: User) -> None:
+    response = web.sign_in(member)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
