@@ -144,7 +144,6 @@ class TestConfig(Config):
     ASYNC_MODE = "threading"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_ENABLED = False  # tests of the limits turn them on for themselves
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
 

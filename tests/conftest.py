@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Base, Role, User, Workspace
 from config import TestConfig, engine_options, normalise_database_url
 from tests.factories import add_member, make_user, make_workspace, token_for
@@ -60,6 +60,8 @@ def build_app(url: str, upload_dir: Path, **overrides: Any) -> Flask:
         **overrides,
     )
     flask_app.test_client_class = IsolatedClient
+    # The limiter is built (with its storage) but off: the tests of the limits switch it on.
+    limiter.enabled = False
     return flask_app
 
 
@@ -239,6 +241,18 @@ def web_as(app: Flask, ctx: Flask):  # type: ignore[no-untyped-def]
         return signed_in(app, user) if user is not None else WebClient(app.test_client())
 
     return make
+
+
+@pytest.fixture
+def rate_limits(app: Flask) -> Iterator[None]:
+    """Switch Flask-Limiter on for one test, with empty counters, and restore the settings after."""
+    saved = dict(app.config)
+    limiter.reset()
+    limiter.enabled = True
+    yield
+    limiter.enabled = False
+    limiter.reset()
+    app.config.update(saved)
 
 
 # --- SQL query counting --------------------------------------------------------------------------

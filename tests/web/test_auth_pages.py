@@ -126,12 +126,9 @@ def test_old_werkzeug_hash_is_upgraded_to_argon2id_at_sign_in(web: WebClient, ct
     assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
 
 
-def test_sign_in_is_rate_limited(tmp_path, database_url: str) -> None:
-    from tests.conftest import build_app
-
-    limited = build_app(database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_SIGNIN="3 per minute")
-    client = WebClient(limited.test_client())
-    statuses = [client.post("/sign-in", {"email": "x@example.fi", "password": "x"}).status_code for _ in range(4)]
+def test_sign_in_is_rate_limited(app: Flask, web: WebClient, rate_limits) -> None:
+    app.config["RATELIMIT_SIGNIN"] = "3 per minute"
+    statuses = [web.post("/sign-in", {"email": "x@example.fi", "password": "x"}).status_code for _ in range(4)]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3] == 429
 
