@@ -27,6 +27,7 @@ translations: install
 
 lint: install
 	$(BIN)/ruff check app tests bench config.py wsgi.py
+	$(BIN)/mypy
 
 extract: install ## refresh the message catalogues after changing user-facing text
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .

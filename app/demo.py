@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.actions import accounts, threads, workspaces
 from app.actions.unit import transactional
-from app.demo_content import USERS, WORKSPACES, DemoThread
+from app.demo_content import USERS, WORKSPACES, DemoThread, DemoUser
 from app.extensions import db
 from app.models import Post, Thread, User, Workspace, utcnow
 
@@ -46,7 +46,7 @@ def seed_demo() -> tuple[str, str]:
     return ADMIN_EMAIL, f"{admin_password}\n  demo members (e.g. {USERS[0]['email']}): {member_password}"
 
 
-def _demo_user(spec: dict, password: str) -> User:  # type: ignore[type-arg]
+def _demo_user(spec: DemoUser, password: str) -> User:
     user = accounts.do_register(spec["email"], password, spec["display_name"], spec["organisation"],
                                 spec["title"], spec["language"])
     user.handle = spec["handle"]

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import bleach  # type: ignore[import-untyped]
-from bleach.html5lib_shim import Filter  # type: ignore[import-untyped]
+import bleach
+from bleach.html5lib_shim import Filter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -134,7 +134,7 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
     return False
 
 
-class _LinkRelFilter(Filter):  # type: ignore[misc]
+class _LinkRelFilter(Filter):
     """Force ``rel="nofollow ugc noopener"`` onto every ``<a>``.
 
     Runs after sanitising, so it holds for HTML from any source, not just

@@ -112,7 +112,7 @@ def do_register(
 
 
 def _email_taken(email: str) -> bool:
-    return db.session.scalar(select(func.count()).where(User.email == email)) > 0
+    return bool(db.session.scalar(select(func.count()).where(User.email == email)))
 
 
 def find_user_by_email(email: str) -> User | None:

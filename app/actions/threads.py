@@ -15,7 +15,7 @@ from app.extensions import db
 from app.live.log import record_event
 from app.models import Membership, MembershipState, Post, PostRevision, Thread, User, Workspace, utcnow
 from app.schemas.threads import ThreadSchema, post_json
-from app.text import RenderedText, render_markdown
+from app.text import MentionResolver, RenderedText, render_markdown
 from app.validation import FieldErrors
 
 TITLE_MAX = 200
@@ -27,7 +27,7 @@ def profile_path(user_id: int) -> str:
     return f"/users/{user_id}"
 
 
-def _mention_resolver(ws: Workspace):  # type: ignore[no-untyped-def]
+def _mention_resolver(ws: Workspace) -> MentionResolver:
     """Resolve @handles to the profiles of the workspace's active members."""
 
     def resolve(handles: set[str]) -> Mapping[str, str]:

@@ -15,7 +15,7 @@ API_PREFIX = "/api/v1"
 _UPLOAD_ENDPOINT_SUFFIX = "/attachments"
 
 
-class JsonApi(Api):  # type: ignore[misc]
+class JsonApi(Api):
     """flask-smorest's Api, minus its app-wide error handlers: app/__init__.py maps errors once."""
 
     def _register_error_handlers(self) -> None:

@@ -7,6 +7,7 @@ from math import ceil
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import Select
 
 from app.errors import Invalid
 from app.extensions import db
@@ -44,7 +45,7 @@ def _parse_time(value: object) -> datetime:
         raise Invalid("bad cursor", fields={"cursor": "not a valid cursor"}) from None
 
 
-def _post_query():  # type: ignore[no-untyped-def]
+def _post_query() -> Select[Post]:
     return select(Post).options(
         joinedload(Post.author), selectinload(Post.reply_to).joinedload(Post.author)
     ).order_by(Post.number)

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Membership, MembershipState, User, Visibility, Workspace
 
 
-def visible_workspaces_query(user: User | None) -> Select[tuple[Workspace]]:
+def visible_workspaces_query(user: User | None) -> Select[Workspace]:
     """Workspaces the user may see, as a query (the same rule as policy.can_view_workspace)."""
     query = select(Workspace)
     if policy.is_admin(user):

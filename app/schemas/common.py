@@ -8,7 +8,10 @@ from marshmallow import Schema, fields
 class ErrorResponseSchema(Schema):
     error = fields.String(required=True, metadata={"description": "machine-readable code"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.String())
+    field_messages = fields.Dict(
+        keys=fields.String(), values=fields.String(), data_key="fields",
+        metadata={"description": "one message per bad field (validation errors only)"},
+    )
 
 
 class UserRefSchema(Schema):

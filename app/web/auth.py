@@ -29,7 +29,7 @@ from app.web.forms import (
 bp = Blueprint("auth", __name__)
 
 
-def _limit(setting: str):  # type: ignore[no-untyped-def]
+def _limit(setting: str):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 

@@ -39,7 +39,7 @@ class ChangePasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Name"))
     organisation = StringField(_l("Organisation"))
-    title = StringField(_l("Title"))
+    title = StringField(_l("Job title"))
     language = SelectField(_l("Language"), choices=[("", _l("Browser's language")), ("fi", "Suomi"), ("en", "English")])
 
 
@@ -77,7 +77,7 @@ class WorkspaceForm(FlaskForm):
 
 
 class ThreadForm(FlaskForm):
-    title = StringField(_l("Title"))
+    title = StringField(_l("Job title"))
     body = TextAreaField(_l("Message"), description=_l("Markdown: **bold**, _italic_, lists, links, > quotes"))
 
 
