@@ -99,10 +99,19 @@ class Config:
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis away: count in memory meanwhile instead of failing requests (posting must keep working).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "10 per minute;50 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per 15 minutes")
     RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "30 per minute")
+    RATELIMIT_SOCKET = os.environ.get("RATELIMIT_SOCKET", "120 per minute")
+
+    # Live updates
+    HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 20)
+    EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
+    EVENT_RETENTION_COUNT = env_int("EVENT_RETENTION_COUNT", 10_000)
 
     # Mail: without MAIL_SERVER, messages are written to the log (development)
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

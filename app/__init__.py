@@ -29,7 +29,7 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, limiter, migrate, socketio
     from app.i18n import install_i18n
     from app.identity import install_identity
-    from app.live.publish import install_publish_hooks
+    from app.live.deliver import install_delivery_hooks
     from app.passwords import configure_hashing
     from app.security import install_security_headers
 
@@ -41,7 +41,7 @@ def _init_extensions(app: Flask) -> None:
     install_identity(app)
     install_i18n(app)
     install_security_headers(app)
-    install_publish_hooks()
+    install_delivery_hooks()
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -54,10 +54,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.api import install_api
     from app.cli import register_cli
+    from app.sockets import install_sockets
     from app.web import install_web
 
     install_web(app)
     install_api(app)
+    install_sockets(app)
     register_cli(app)
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.errors import Invalid
 
@@ -55,9 +56,11 @@ class FieldErrors:
         value = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
         if len(value) < min_length:
             self.add(field, _("This field is required.") if min_length <= 1 else
-                     _("Must be at least %(n)d characters.", n=min_length))
+                     ngettext("Must be at least %(num)d character.", "Must be at least %(num)d characters.",
+                              min_length))
         elif len(value) > max_length:
-            self.add(field, _("Must be at most %(n)d characters.", n=max_length))
+            self.add(field, ngettext("Must be at most %(num)d character.", "Must be at most %(num)d characters.",
+                                     max_length))
         return value
 
     def choice(self, field: str, value: object, allowed: list[str], default: str) -> str:

@@ -17,6 +17,8 @@ from sqlalchemy import delete, func, select
 from app.actions.unit import transactional
 from app.errors import NotFound
 from app.extensions import db
+from app.live.control import disconnect_room_after_commit
+from app.live.rooms import session_room, token_room
 from app.mail import send_mail
 from app.models import ApiToken, User, UserSession, utcnow
 from app.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -184,18 +186,28 @@ def load_session_user(key: str) -> User | None:
     return row.user
 
 
+def session_key_hash(key: str) -> str:
+    return _sha256(key)
+
+
 @transactional
 def do_end_session(key: str | None) -> None:
+    """Sign one browser out: its session row goes, and so do its open sockets."""
     if key:
         db.session.execute(delete(UserSession).where(UserSession.key_hash == _sha256(key)))
+        disconnect_room_after_commit(session_room(_sha256(key)))
 
 
 @transactional
 def do_end_other_sessions(user: User, keep_key: str | None = None) -> None:
-    query = delete(UserSession).where(UserSession.user_id == user.id)
+    """Sign the user out everywhere but `keep_key`'s browser, sockets included."""
+    query = select(UserSession.key_hash).where(UserSession.user_id == user.id)
     if keep_key:
         query = query.where(UserSession.key_hash != _sha256(keep_key))
-    db.session.execute(query)
+    ended = list(db.session.scalars(query))
+    db.session.execute(delete(UserSession).where(UserSession.key_hash.in_(ended)))
+    for key_hash in ended:
+        disconnect_room_after_commit(session_room(key_hash))
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -308,4 +320,5 @@ def do_revoke_token(user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise NotFound()
     db.session.delete(token)
+    disconnect_room_after_commit(token_room(token_id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from slugify import slugify
 from sqlalchemy import func, select, update
 
@@ -12,7 +13,9 @@ from app.access import access_workspace, get_membership
 from app.actions.unit import transactional
 from app.errors import Conflict, Forbidden
 from app.extensions import db
+from app.live.control import leave_rooms_after_commit
 from app.live.log import record_event
+from app.live.rooms import workspace_moderators_room, workspace_room
 from app.models import JoinPolicy, Membership, MembershipState, Role, User, Visibility, Workspace
 from app.schemas.common import UserRefSchema
 from app.validation import SLUG_RE, FieldErrors
@@ -27,7 +30,7 @@ def _check_themes(errors: FieldErrors, themes: object) -> list[str]:
     if isinstance(themes, str):
         themes = [t for t in themes.split(",")]
     if not isinstance(themes, list) or len(themes) > MAX_THEMES:
-        errors.add("themes", _("Give at most %(n)d themes.", n=MAX_THEMES))
+        errors.add("themes", ngettext("Give at most %(num)d theme.", "Give at most %(num)d themes.", MAX_THEMES))
         return []
     clean: list[str] = []
     for theme in themes:
@@ -69,7 +72,7 @@ def do_create_workspace(
     if clean_slug and db.session.scalar(select(func.count()).where(Workspace.slug == clean_slug)):
         errors.add("slug", _("This address is already in use."))
     elif clean_name and not clean_slug:
-        errors.add("slug", _("Give an address of letters and digits."))
+        errors.add("slug", _("Use lowercase letters, digits and hyphens."))
     errors.raise_if_any()
     ws = Workspace(
         slug=clean_slug, name=clean_name, description=about, themes=tags,
@@ -149,6 +152,11 @@ def do_leave_workspace(actor: User, slug: str) -> None:
     db.session.flush()
     _bump_member_count(ws, -1)
     _member_event(ws, "member.left", actor, role)
+    if not policy.can_view_workspace(actor, ws, None):
+        # A private workspace's events stop reaching the sockets of someone no longer in it.
+        leave_rooms_after_commit(actor.id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug)
+    else:
+        leave_rooms_after_commit(actor.id, [workspace_moderators_room(ws.id)])
 
 
 @transactional

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import update
 
 from app.extensions import db
-from app.live.publish import queue_for_publish
+from app.live.publish import publish_after_commit
 from app.models import Event, Workspace, utcnow
 
 
@@ -42,5 +42,5 @@ def record_event(
         created_at=utcnow(),
     )
     db.session.add(event)
-    queue_for_publish(event, workspace.slug)
+    publish_after_commit(event, workspace.slug)
     return event

@@ -15,3 +15,13 @@ def thread_room(thread_id: int) -> str:
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def session_room(session_key_hash: str) -> str:
+    """Every socket opened with one sign-in session (closed when that session ends)."""
+    return f"session:{session_key_hash}"
+
+
+def token_room(token_id: int) -> str:
+    """Every socket opened with one API token (closed when the token is revoked)."""
+    return f"token:{token_id}"

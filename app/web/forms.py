@@ -53,7 +53,9 @@ class ActionForm(FlaskForm):
 
 class WorkspaceForm(FlaskForm):
     name = StringField(_l("Name"))
-    slug = StringField(_l("Address"), description=_l("Letters, digits and hyphens; made from the name if left empty"))
+    slug = StringField(
+        _l("Address"), description=_l("Lowercase letters, digits and hyphens; made from the name if left empty")
+    )
     description = TextAreaField(_l("Description"))
     themes = StringField(_l("Themes"), description=_l("Separated by commas, e.g. energy, transport"))
     visibility = SelectField(
@@ -77,7 +79,7 @@ class WorkspaceForm(FlaskForm):
 
 
 class ThreadForm(FlaskForm):
-    title = StringField(_l("Job title"))
+    title = StringField(_l("Title"))
     body = TextAreaField(_l("Message"), description=_l("Markdown: **bold**, _italic_, lists, links, > quotes"))
 
 

@@ -1,0 +1,47 @@
+"""Catch-up: the events a client missed while it was away, from the durable log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.live.publish import event_message
+from app.models import Event, Workspace
+
+MAX_REPLAY = 1_000
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    seq: int                       # the workspace's latest sequence number
+    events: list[dict[str, Any]]   # what the reader missed and may see, oldest first
+    reset: bool                    # `since` is older than the log keeps: reload the view
+
+
+def catch_up(ws: Workspace, since: int | None, moderator: bool) -> CatchUp:
+    """Events after `since`; `reset` when some of them were pruned or there are too many to replay.
+
+    Call it after joining the room: the counter is read afresh here, so an event committed between
+    loading the workspace and joining is replayed rather than lost (the client drops duplicates).
+    """
+    latest = int(db.session.scalar(select(Workspace.event_seq).where(Workspace.id == ws.id)) or 0)
+    if since is None or since >= latest:
+        return CatchUp(latest, [], False)
+    if since < 0 or latest - since > MAX_REPLAY or _oldest_kept(ws) > since + 1:
+        return CatchUp(latest, [], True)
+    audiences = ["all", "moderators"] if moderator else ["all"]
+    rows = db.session.scalars(
+        select(Event)
+        .where(Event.workspace_id == ws.id, Event.seq > since, Event.audience.in_(audiences))
+        .order_by(Event.seq)
+    )
+    events = [event_message(e, ws.slug) for e in rows]
+    return CatchUp(max([latest, *(e["seq"] for e in events)]), events, False)
+
+
+def _oldest_kept(ws: Workspace) -> int:
+    oldest = db.session.scalar(select(func.min(Event.seq)).where(Event.workspace_id == ws.id))
+    return int(oldest) if oldest is not None else ws.event_seq + 1

@@ -1,0 +1,99 @@
+"""Orders to every server process about open sockets: disconnect these, take those out of a room.
+
+A socket keeps the identity it connected with, so ending a session, revoking a token, suspending a
+user or taking away a membership must reach the sockets explicitly — on whichever process holds
+them. With REDIS_URL set the order goes over a Redis channel of its own, which each process
+listens to; without it there is one process and the order is carried out at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import redis
+from flask import Flask
+
+from app.extensions import socketio
+from app.live.deliver import after_commit
+from app.live.rooms import user_room
+
+log = logging.getLogger(__name__)
+CHANNEL = "virtuaalikortteli:control"
+NAMESPACE = "/"
+
+
+class ControlChannel:
+    """Sends orders to all processes and carries out the ones addressed to this process's sockets."""
+
+    def __init__(self) -> None:
+        self.redis_url: str | None = None
+
+    def init_app(self, app: Flask) -> None:
+        self.redis_url = app.config.get("REDIS_URL")
+        app.extensions["live_control"] = self
+
+    def send(self, order: dict[str, Any]) -> None:
+        carry_out(order)  # the sockets of this process, at once
+        if self.redis_url:
+            try:
+                redis.Redis.from_url(self.redis_url, socket_timeout=2).publish(CHANNEL, json.dumps(order))
+            except redis.RedisError:
+                log.warning("control order not sent to other processes: Redis unreachable")
+
+    def start_listener(self) -> None:
+        if self.redis_url:
+            socketio.start_background_task(self._listen_forever)
+
+    def _listen_forever(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                pubsub = redis.Redis.from_url(self.redis_url or "").pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(CHANNEL)
+                delay = 1.0
+                for message in pubsub.listen():
+                    carry_out(json.loads(message["data"]))
+            except Exception:  # keep listening whatever happens; Redis may come back
+                log.warning("control channel lost; retrying in %.0f s", delay)
+                socketio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+
+control = ControlChannel()
+
+
+def _local_sids(room: str) -> list[str]:
+    manager = socketio.server.manager
+    try:
+        return [sid for sid, _eio in manager.get_participants(NAMESPACE, room)]
+    except KeyError:
+        return []
+
+
+def carry_out(order: dict[str, Any]) -> None:
+    """Apply an order to the sockets this process holds (others ignore what they do not hold)."""
+    if order.get("op") == "disconnect":
+        for sid in _local_sids(str(order["room"])):
+            socketio.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+    elif order.get("op") == "leave":
+        rooms = [str(r) for r in order["rooms"]]
+        for sid in _local_sids(user_room(int(order["user_id"]))):
+            for room in rooms:
+                socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+            if order.get("unsubscribed"):
+                socketio.server.emit("unsubscribed", {"workspace": order["unsubscribed"]}, to=sid,
+                                     namespace=NAMESPACE, ignore_queue=True)
+
+
+def disconnect_room_after_commit(room: str) -> None:
+    """Close every socket in `room`, on every process, once the transaction commits."""
+    after_commit(lambda: control.send({"op": "disconnect", "room": room}))
+
+
+def leave_rooms_after_commit(user_id: int, rooms: list[str], unsubscribed: str | None = None) -> None:
+    """Take the user's sockets out of `rooms`, on every process, once the transaction commits;
+    with `unsubscribed`, tell them they no longer follow that workspace."""
+    order = {"op": "leave", "user_id": user_id, "rooms": rooms, "unsubscribed": unsubscribed}
+    after_commit(lambda: control.send(order))

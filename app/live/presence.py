@@ -1,0 +1,75 @@
+"""Who is looking at a workspace or a thread right now. Not part of the event log: never replayed.
+
+Each process records its own sockets; with REDIS_URL set the records live in Redis hashes so
+every process sees the same viewers. Entries carry a timestamp that the heartbeat refreshes, so
+the sockets of a process that died fade out instead of lingering.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import redis
+
+STALE_AFTER = 75.0  # seconds without a refresh before a viewer no longer counts
+Viewer = dict[str, Any]  # {"id": int, "display_name": str} or {} for an anonymous reader
+
+
+class MemoryPresence:
+    """For one process (no Redis)."""
+
+    def __init__(self) -> None:
+        self.scopes: dict[str, dict[str, tuple[Viewer, float]]] = {}
+
+    def join(self, scope: str, sid: str, viewer: Viewer) -> None:
+        self.scopes.setdefault(scope, {})[sid] = (viewer, time.time())
+
+    def leave(self, scope: str, sid: str) -> None:
+        self.scopes.get(scope, {}).pop(sid, None)
+
+    def entries(self, scope: str) -> list[tuple[Viewer, float]]:
+        return list(self.scopes.get(scope, {}).values())
+
+
+class RedisPresence:
+    """Shared by all processes through Redis hashes `presence:<scope>` of sid -> viewer."""
+
+    def __init__(self, url: str) -> None:
+        self.redis = redis.Redis.from_url(url, socket_timeout=2)
+
+    @staticmethod
+    def _key(scope: str) -> str:
+        return f"virtuaalikortteli:presence:{scope}"
+
+    def join(self, scope: str, sid: str, viewer: Viewer) -> None:
+        self.redis.hset(self._key(scope), sid, json.dumps([viewer, time.time()]))
+        self.redis.expire(self._key(scope), int(STALE_AFTER * 4))
+
+    def leave(self, scope: str, sid: str) -> None:
+        self.redis.hdel(self._key(scope), sid)
+
+    def entries(self, scope: str) -> list[tuple[Viewer, float]]:
+        raw: dict[bytes, bytes] = self.redis.hgetall(self._key(scope))  # type: ignore[assignment]
+        return [tuple(json.loads(value)) for value in raw.values()]
+
+
+PresenceStore = MemoryPresence | RedisPresence
+
+
+def summarise(store: PresenceStore, scope: str) -> dict[str, Any]:
+    """The viewers of a scope: how many sockets, and the named people among them (once each)."""
+    now = time.time()
+    fresh = [viewer for viewer, seen in store.entries(scope) if now - seen < STALE_AFTER]
+    people: dict[int, Viewer] = {}
+    for viewer in fresh:
+        if viewer.get("id") is not None:
+            people.setdefault(int(viewer["id"]), viewer)
+    anonymous = sum(1 for v in fresh if v.get("id") is None)
+    users = sorted(people.values(), key=lambda v: str(v["display_name"]).lower())
+    return {"count": len(users) + anonymous, "users": users}
+
+
+def make_store(redis_url: str | None) -> PresenceStore:
+    return RedisPresence(redis_url) if redis_url else MemoryPresence()

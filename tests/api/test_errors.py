@@ -1,0 +1,407 @@
+"""Refusals over /api/v1: the error shape, who learns what exists, bad bodies and bad ids.
+
+After every refused write the test checks that nothing was written.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models import Membership, Post, Thread, Workspace
+from tests.api.expect import (
+    DUMPED_TWICE,
+    HUGE_ID_ON_SQLITE,
+    LONE_SURROGATE,
+    NUL_LOOKUP_ON_POSTGRESQL,
+    TAMPERED_CURSOR,
+    assert_error,
+    assert_invalid,
+)
+from tests.factories import PASSWORD, make_thread
+
+MISSING_ID = 999_999
+MISSING_SLUG = "ei-ole-olemassa"
+
+
+def cursor_of(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.fixture
+def written(rows):
+    """A snapshot of every table a refused request might have written to."""
+
+    def snapshot() -> dict[str, int]:
+        return {model.__name__: rows(model) for model in (Workspace, Membership, Thread, Post)}
+
+    return snapshot
+
+
+def stored_post(post_id: int) -> Post:
+    db.session.rollback()
+    found = db.session.get(Post, post_id)
+    assert found is not None
+    return found
+
+
+# --- private things are never confirmed to outsiders -------------------------------------------
+
+# Every path under a workspace, thread or post, with a body it would accept from a member.
+SCOPED_PATHS = [
+    ("GET", "/workspaces/{slug}", None),
+    ("GET", "/workspaces/{slug}/threads", None),
+    ("POST", "/workspaces/{slug}/threads", {"title": "Salainen ketju", "body": "Hei"}),
+    ("POST", "/workspaces/{slug}/join", {}),
+    ("POST", "/workspaces/{slug}/leave", None),
+    ("GET", "/workspaces/{slug}/members", None),
+    ("GET", "/threads/{thread}", None),
+    ("GET", "/threads/{thread}/posts", None),
+    ("POST", "/threads/{thread}/posts", {"body": "Hei"}),
+    ("PATCH", "/posts/{post}", {"body": "Muutettu"}),
+    ("DELETE", "/posts/{post}", None),
+]
+SCOPED_IDS = [f"{method} {path}" for method, path, _ in SCOPED_PATHS]
+_PLACEHOLDERS = {"slug": "{slug}", "thread_id": "{thread}", "post_id": "{post}"}
+
+
+@pytest.fixture
+def private_post(member, private_workspace) -> Post:
+    return make_thread(member, private_workspace, "Luottamuksellinen", "Vain jäsenille")[1]
+
+
+def fill(path: str, slug: str, thread_id: int, post_id: int) -> str:
+    return path.format(slug=slug, thread=thread_id, post=post_id)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
+def test_private_workspace_is_not_found_for_outsider(
+    api_as, outsider, private_workspace, private_post, written, method, path, body
+):
+    before = written()
+    url = fill(path, private_workspace.slug, private_post.thread_id, private_post.id)
+    assert_error(api_as(outsider).request(method, url, json=body), 404, "not_found")
+    assert written() == before
+    assert stored_post(private_post.id).body == "Vain jäsenille"
+    assert stored_post(private_post.id).deleted_at is None
+
+
+@pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
+def test_private_404_is_identical_to_missing_one(
+    api_as, outsider, private_workspace, private_post, method, path, body
+):
+    api = api_as(outsider)
+    hidden = api.request(method, fill(path, private_workspace.slug, private_post.thread_id, private_post.id), json=body)
+    missing = api.request(method, fill(path, MISSING_SLUG, MISSING_ID, MISSING_ID), json=body)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_data() == missing.get_data()
+    assert hidden.content_type == missing.content_type
+
+
+@pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
+def test_private_workspace_answers_anonymous_as_if_missing(
+    api_as, private_workspace, private_post, written, method, path, body
+):
+    api, before = api_as(None), written()
+    hidden = api.request(method, fill(path, private_workspace.slug, private_post.thread_id, private_post.id), json=body)
+    missing = api.request(method, fill(path, MISSING_SLUG, MISSING_ID, MISSING_ID), json=body)
+    assert hidden.status_code in (401, 404)
+    assert hidden.status_code == missing.status_code
+    assert hidden.get_data() == missing.get_data()
+    assert written() == before
+
+
+def test_every_scoped_api_route_is_in_the_privacy_table(app):
+    listed = {(method, path) for method, path, _ in SCOPED_PATHS}
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or not set(rule.arguments) & set(_PLACEHOLDERS):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: _PLACEHOLDERS.get(m.group(1), "{other}"), rule.rule)
+        routes |= {(method, path.removeprefix("/api/v1")) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes <= listed, f"add these to SCOPED_PATHS: {sorted(routes - listed)}"
+
+
+# --- signing in is needed to write -------------------------------------------------------------
+
+ANONYMOUS_WRITES = [
+    ("POST", "/workspaces", {"name": "Anonyymi tila"}),
+    ("POST", "/workspaces/{slug}/threads", {"title": "Anonyymi ketju", "body": "Hei"}),
+    ("POST", "/workspaces/{slug}/join", {}),
+    ("POST", "/workspaces/{slug}/leave", None),
+    ("POST", "/threads/{thread}/posts", {"body": "Hei"}),
+    ("PATCH", "/posts/{post}", {"body": "Muutettu"}),
+    ("DELETE", "/posts/{post}", None),
+    ("DELETE", "/auth/tokens/current", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"), ANONYMOUS_WRITES, ids=[f"{m} {p}" for m, p, _ in ANONYMOUS_WRITES]
+)
+def test_anonymous_write_is_unauthenticated(api_as, public_workspace, member, written, method, path, body):
+    post = make_thread(member, public_workspace, "Julkinen ketju", "Kaikille")[1]
+    before = written()
+    url = fill(path, public_workspace.slug, post.thread_id, post.id)
+    assert_error(api_as(None).request(method, url, json=body), 401, "unauthenticated")
+    assert written() == before
+    assert stored_post(post.id).body == "Kaikille"
+    assert stored_post(post.id).deleted_at is None
+
+
+# --- bodies that are not JSON ------------------------------------------------------------------
+
+
+def test_form_encoded_body_is_unsupported(api_as, member, workspace, rows):
+    response = api_as(member).post(
+        f"/workspaces/{workspace.slug}/threads",
+        data="title=Lomakkeelta&body=Hei",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert_error(response, 415, "unsupported_media_type")
+    assert rows(Thread) == 0
+
+
+def test_json_sent_as_plain_text_is_unsupported(api_as, member, workspace, rows):
+    response = api_as(member).post(
+        f"/workspaces/{workspace.slug}/threads",
+        data=json.dumps({"title": "Tekstinä", "body": "Hei"}),
+        content_type="text/plain",
+    )
+    assert_error(response, 415, "unsupported_media_type")
+    assert rows(Thread) == 0
+
+
+def test_malformed_json_is_a_bad_request(api_as, member, workspace, rows):
+    response = api_as(member).post(
+        f"/workspaces/{workspace.slug}/threads", data='{"title": "Rikki", "body": ', content_type="application/json"
+    )
+    assert_error(response, 400, "bad_request")
+    assert rows(Thread) == 0
+
+
+def test_malformed_json_edit_is_a_bad_request(api_as, member, post):
+    response = api_as(member).patch(f"/posts/{post.id}", data='{"body": "Rikki', content_type="application/json")
+    assert_error(response, 400, "bad_request")
+    assert stored_post(post.id).body == "Onko kokemuksia?"
+
+
+def test_json_array_body_is_invalid(api_as, member, workspace, rows):
+    response = api_as(member).post(f"/workspaces/{workspace.slug}/threads", json=["Otsikko", "Teksti"])
+    assert_error(response, 422, "invalid")
+    assert rows(Thread) == 0
+
+
+# --- fields that are not acceptable ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "bad"),
+    [
+        ("", "Teksti", "title"),
+        ("   ", "Teksti", "title"),
+        ("ab", "Teksti", "title"),
+        ("x" * 201, "Teksti", "title"),
+        ("Hyvä otsikko", "", "body"),
+        ("Hyvä otsikko", " \n\t ", "body"),
+        ("Hyvä otsikko", "y" * 50_001, "body"),
+    ],
+    ids=["empty title", "blank title", "short title", "title 201", "empty body", "blank body", "body 50001"],
+)
+def test_thread_with_bad_title_or_body_is_invalid(api_as, member, workspace, rows, title, body, bad):
+    response = api_as(member).post(f"/workspaces/{workspace.slug}/threads", json={"title": title, "body": body})
+    assert_invalid(response, bad)
+    assert rows(Thread) == 0
+    assert rows(Post) == 0
+
+
+@DUMPED_TWICE
+def test_thread_at_the_length_limits_is_accepted(api_as, member, workspace, rows):
+    response = api_as(member).post(
+        f"/workspaces/{workspace.slug}/threads", json={"title": "x" * 200, "body": "y" * 50_000}
+    )
+    assert response.status_code == 201
+    assert len(response.get_json()["first_post"]["body"]) == 50_000
+
+
+def test_overlong_reply_is_invalid(api_as, member, thread, rows):
+    assert_invalid(api_as(member).post(f"/threads/{thread.id}/posts", json={"body": "y" * 50_001}), "body")
+    assert rows(Post) == 1
+
+
+def test_overlong_edit_is_invalid(api_as, member, post):
+    assert_invalid(api_as(member).patch(f"/posts/{post.id}", json={"body": "y" * 50_001}), "body")
+    assert stored_post(post.id).body == "Onko kokemuksia?"
+
+
+CONTROL_CHARACTERS = ["\x00", "\x01", "\x08", "\x1b", "\x7f"]
+
+
+@pytest.mark.parametrize("char", [*CONTROL_CHARACTERS, "\n"], ids=repr)
+def test_control_character_in_title_is_invalid(api_as, member, workspace, rows, char):
+    response = api_as(member).post(
+        f"/workspaces/{workspace.slug}/threads", json={"title": f"Otsikko{char}tässä", "body": "Teksti"}
+    )
+    assert_invalid(response, "title")
+    assert rows(Thread) == 0
+
+
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=repr)
+def test_control_character_in_reply_is_invalid(api_as, member, thread, rows, char):
+    response = api_as(member).post(f"/threads/{thread.id}/posts", json={"body": f"Teksti{char}tässä"})
+    assert_invalid(response, "body")
+    assert rows(Post) == 1
+
+
+@pytest.mark.parametrize("char", [*CONTROL_CHARACTERS, "\n"], ids=repr)
+def test_control_character_in_workspace_name_is_invalid(api_as, member, rows, char):
+    response = api_as(member).post("/workspaces", json={"name": f"Tila{char}nimi", "slug": "tila"})
+    assert_invalid(response, "name")
+    assert rows(Workspace) == 0
+
+
+@LONE_SURROGATE
+def test_lone_surrogate_in_title_is_invalid(api_as, member, workspace, rows):
+    response = api_as(member).post(
+        f"/workspaces/{workspace.slug}/threads", json={"title": "Otsikko \ud800", "body": "Hei"}
+    )
+    assert_invalid(response, "title")
+    assert rows(Thread) == 0
+
+
+@LONE_SURROGATE
+def test_lone_surrogate_in_reply_is_invalid(api_as, member, thread, rows):
+    assert_invalid(api_as(member).post(f"/threads/{thread.id}/posts", json={"body": "Teksti \udfff"}), "body")
+    assert rows(Post) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "bad"),
+    [
+        ({"title": "Hyvä otsikko", "body": 123}, "body"),
+        ({"title": ["Hyvä otsikko"], "body": "Teksti"}, "title"),
+        ({"title": None, "body": "Teksti"}, "title"),
+        ({"title": "Hyvä otsikko", "body": {"text": "Teksti"}}, "body"),
+        ({"title": "Hyvä otsikko"}, "body"),
+    ],
+    ids=["body number", "title list", "title null", "body object", "body missing"],
+)
+def test_thread_with_wrong_types_is_invalid(api_as, member, workspace, rows, body, bad):
+    assert_invalid(api_as(member).post(f"/workspaces/{workspace.slug}/threads", json=body), bad)
+    assert rows(Thread) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "bad"),
+    [({"body": 123}, "body"), ({"body": True}, "body"), ({"body": "Teksti", "reply_to": "eka"}, "reply_to")],
+    ids=["body number", "body bool", "reply_to text"],
+)
+def test_reply_with_wrong_types_is_invalid(api_as, member, thread, rows, body, bad):
+    assert_invalid(api_as(member).post(f"/threads/{thread.id}/posts", json=body), bad)
+    assert rows(Post) == 1
+
+
+def test_edit_with_wrong_type_is_invalid(api_as, member, post):
+    assert_invalid(api_as(member).patch(f"/posts/{post.id}", json={"body": 123}), "body")
+    assert stored_post(post.id).body == "Onko kokemuksia?"
+
+
+@pytest.mark.parametrize(
+    ("body", "bad"),
+    [
+        ({"name": 5}, "name"),
+        ({"name": "Hyvä tila", "themes": "ilmasto"}, "themes"),
+        ({"name": "Hyvä tila", "visibility": 1}, "visibility"),
+        ({"name": "Hyvä tila", "join_policy": "everyone"}, "join_policy"),
+        ({"description": "Ei nimeä"}, "name"),
+    ],
+    ids=["name number", "themes text", "visibility number", "unknown join policy", "name missing"],
+)
+def test_workspace_with_wrong_types_is_invalid(api_as, member, rows, body, bad):
+    assert_invalid(api_as(member).post("/workspaces", json=body), bad)
+    assert rows(Workspace) == 0
+
+
+# --- unknown things ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", f"/workspaces/{MISSING_SLUG}", None),
+        ("GET", f"/workspaces/{MISSING_SLUG}/threads", None),
+        ("POST", f"/workspaces/{MISSING_SLUG}/join", {}),
+        ("GET", f"/threads/{MISSING_ID}", None),
+        ("GET", f"/threads/{MISSING_ID}/posts", None),
+        ("POST", f"/threads/{MISSING_ID}/posts", {"body": "Hei"}),
+        ("PATCH", f"/posts/{MISSING_ID}", {"body": "Hei"}),
+        ("DELETE", f"/posts/{MISSING_ID}", None),
+        ("GET", f"/users/{MISSING_ID}", None),
+        ("GET", "/threads/2147483648", None),
+        pytest.param("GET", f"/threads/{2**64}", None, marks=HUGE_ID_ON_SQLITE),
+        pytest.param("PATCH", f"/posts/{2**64}", {"body": "Hei"}, marks=HUGE_ID_ON_SQLITE),
+        pytest.param("GET", f"/users/{2**64}", None, marks=HUGE_ID_ON_SQLITE),
+        pytest.param("GET", "/workspaces/ei%00ole/threads", None, marks=NUL_LOOKUP_ON_POSTGRESQL),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_unknown_thing_is_not_found(api_as, member, workspace, method, path, body):
+    assert_error(api_as(member).request(method, path, json=body), 404, "not_found")
+
+
+def test_unknown_api_path_is_a_json_404(api_as, member):
+    assert_error(api_as(member).get("/ei-tallaista"), 404, "not_found")
+
+
+def test_wrong_method_is_a_json_405(api_as, member, thread):
+    assert_error(api_as(member).request("PUT", f"/threads/{thread.id}", json={}), 405, "method_not_allowed")
+
+
+@NUL_LOOKUP_ON_POSTGRESQL
+def test_nul_in_sign_in_email_is_refused_like_a_wrong_password(api_as, member):
+    anonymous = api_as(None)
+    wrong = anonymous.post("/auth/tokens", json={"email": member.email, "password": "väärä-salasana-123"})
+    nul = anonymous.post("/auth/tokens", json={"email": "member\x00@example.fi", "password": PASSWORD})
+    assert nul.status_code == 401
+    assert nul.get_data() == wrong.get_data()
+
+
+# --- paging parameters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "%%%",
+        cursor_of([1, 2, 3, 4]),
+        cursor_of([True, "eilen", 1]),
+        pytest.param(cursor_of([True, "2026-01-01T00:00:00+00:00", "abc"]), marks=TAMPERED_CURSOR),
+        pytest.param(cursor_of([True, "2026-01-01T00:00:00", 1]), marks=TAMPERED_CURSOR),
+        cursor_of([None, None, None]),
+    ],
+    ids=["not base64", "wrong arity", "bad time", "bad id", "time without offset", "nulls"],
+)
+def test_tampered_thread_cursor_is_invalid(api_as, member, workspace, thread, cursor):
+    assert_invalid(api_as(member).get(f"/workspaces/{workspace.slug}/threads?cursor={cursor}"), "cursor")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "%%%",
+        cursor_of([1, 2]),
+        pytest.param(cursor_of(["abc"]), marks=TAMPERED_CURSOR),
+        pytest.param(cursor_of([None]), marks=TAMPERED_CURSOR),
+    ],
+    ids=["not base64", "wrong arity", "text", "null"],
+)
+def test_tampered_post_cursor_is_invalid(api_as, member, thread, cursor):
+    assert_invalid(api_as(member).get(f"/threads/{thread.id}/posts?cursor={cursor}"), "cursor")
+
+
+def test_non_numeric_limit_is_invalid(api_as, member, workspace):
+    assert_invalid(api_as(member).get(f"/workspaces/{workspace.slug}/threads?limit=kaikki"), "limit")
