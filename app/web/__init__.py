@@ -23,6 +23,11 @@ def install_web(app: Flask) -> None:
         """"3 days ago" in the reader's language."""
         return format_timedelta(moment - utcnow(), add_direction=True, threshold=1.1)
 
+    @app.template_filter("compact")
+    def compact(attributes: dict[str, object]) -> dict[str, object]:
+        """Drop unset attributes: WTForms would otherwise render them as the text "None"."""
+        return {name: value for name, value in attributes.items() if value not in (None, False, "")}
+
     @app.context_processor
     def template_helpers() -> dict[str, object]:
         # Templates ask the policy what to show; they never decide permissions themselves.
