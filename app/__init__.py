@@ -8,14 +8,25 @@ from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from config import Config, config_for
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in routes: a positive integer that fits a 64-bit column."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app: extensions, identity, blueprints, error mapping, live publishing, CLI."""
-    app = Flask(__name__, static_folder="../static", template_folder="../templates", instance_relative_config=False)
+    app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    # Ids beyond what a database column holds are simply not found (404), never an overflow.
+    app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config or config_for(None))
     app.config.update(overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -14,6 +14,7 @@ from app import policy
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Membership, Post, Thread, User, Workspace
+from app.validation import SLUG_RE
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ def _visible(user: User | None, ws: Workspace | None) -> WorkspaceAccess:
 
 
 def access_workspace(user: User | None, slug: str) -> WorkspaceAccess:
+    if not SLUG_RE.fullmatch(slug):
+        raise NotFound()
     ws = db.session.scalar(select(Workspace).where(Workspace.slug == slug))
     return _visible(user, ws)
 

@@ -21,6 +21,20 @@ HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,38}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 
 
+def is_encodable(value: str) -> bool:
+    """False for text with lone surrogates, which no database can store as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_safe_key(value: str, max_length: int = 254) -> bool:
+    """Whether a string may be used to look something up (no NUL, which PostgreSQL refuses)."""
+    return 0 < len(value) <= max_length and not _SINGLE_LINE_BAD.search(value) and is_encodable(value)
+
+
 class FieldErrors:
     """Collects one message per bad field, then raises them together."""
 
@@ -50,7 +64,7 @@ class FieldErrors:
             self.add(field, _("Must be text."))
             return ""
         bad = _MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD
-        if bad.search(value):
+        if bad.search(value) or not is_encodable(value):
             self.add(field, _("Contains control characters that are not allowed."))
             return ""
         value = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()

@@ -22,7 +22,7 @@ from app.live.rooms import session_room, token_room
 from app.mail import send_mail
 from app.models import ApiToken, User, UserSession, utcnow
 from app.passwords import hash_password, needs_rehash, password_problem, verify_password
-from app.validation import FieldErrors
+from app.validation import FieldErrors, is_safe_key
 
 LANGUAGES = ["fi", "en", "sv"]
 
@@ -118,6 +118,8 @@ def _email_taken(email: str) -> bool:
 
 
 def find_user_by_email(email: str) -> User | None:
+    if not is_safe_key(email):
+        return None
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 

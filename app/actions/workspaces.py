@@ -44,7 +44,7 @@ def _check_slug(errors: FieldErrors, slug: object, name: str) -> str:
     if slug in (None, ""):
         return slugify(name, max_length=60) or ""
     value = errors.text("slug", slug, max_length=60)
-    if value and not SLUG_RE.match(value):
+    if value and not SLUG_RE.fullmatch(value):
         errors.add("slug", _("Use lowercase letters, digits and hyphens."))
     return value
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from app import policy
 from app.access import access_thread, access_workspace
 from app.actions import threads as actions
-from app.api.common import API_PREFIX, require_actor
+from app.api.common import API_PREFIX, json_response, require_actor
 from app.extensions import limiter
 from app.identity import current_actor
 from app.models import Thread
@@ -45,12 +45,12 @@ def list_workspace_threads(args: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.arguments(ThreadCreateSchema)
 @blp.response(201, ThreadWithPostSchema)
 @blp.alt_response(422, schema=ErrorResponseSchema)
-def create_thread(args: dict[str, Any], slug: str) -> dict[str, Any]:
+def create_thread(args: dict[str, Any], slug: str) -> Response:
     """Start a thread with its first post."""
     thread, post = actions.do_create_thread(require_actor(), slug, args["title"], args["body"])
     data: dict[str, Any] = ThreadSchema().dump(thread)
     data["first_post"] = post_json(post)
-    return data
+    return json_response(data, 201)
 
 
 @blp.route("/threads/<int:thread_id>", methods=["GET"])
@@ -64,13 +64,13 @@ def get_thread(thread_id: int) -> Thread:
 @blp.route("/threads/<int:thread_id>/posts", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, list_schema(PostSchema, "PostList"))
-def list_thread_posts(args: dict[str, Any], thread_id: int) -> dict[str, Any]:
+def list_thread_posts(args: dict[str, Any], thread_id: int) -> Response:
     """Posts of a thread, oldest first."""
     user = current_actor()
     seen = access_thread(user, thread_id)
     page = list_posts_after(seen.thread, args["cursor"], args["limit"])
     items = [post_json(p, policy.can_see_post_body(user, p, seen.membership)) for p in page.items]
-    return {"items": items, "next": page.next}
+    return json_response({"items": items, "next": page.next})
 
 
 @blp.route("/threads/<int:thread_id>/posts", methods=["POST"])
@@ -78,17 +78,18 @@ def list_thread_posts(args: dict[str, Any], thread_id: int) -> dict[str, Any]:
 @blp.arguments(PostCreateSchema)
 @blp.response(201, PostSchema)
 @blp.alt_response(422, schema=ErrorResponseSchema)
-def reply(args: dict[str, Any], thread_id: int) -> dict[str, Any]:
+def reply(args: dict[str, Any], thread_id: int) -> Response:
     """Reply in a thread, optionally to (quoting) one of its posts."""
-    return post_json(actions.do_post_reply(require_actor(), thread_id, args["body"], args.get("reply_to")))
+    post = actions.do_post_reply(require_actor(), thread_id, args["body"], args.get("reply_to"))
+    return json_response(post_json(post), 201)
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])
 @blp.arguments(PostEditSchema)
 @blp.response(200, PostSchema)
-def edit_post(args: dict[str, Any], post_id: int) -> dict[str, Any]:
+def edit_post(args: dict[str, Any], post_id: int) -> Response:
     """Edit one's own post; the earlier version is kept."""
-    return post_json(actions.do_edit_post(require_actor(), post_id, args["body"]))
+    return json_response(post_json(actions.do_edit_post(require_actor(), post_id, args["body"])))
 
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])

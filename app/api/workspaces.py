@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from app.access import access_workspace
 from app.actions import workspaces as actions
-from app.api.common import API_PREFIX, require_actor
+from app.api.common import API_PREFIX, json_response, require_actor
 from app.identity import current_actor
 from app.models import Membership, Workspace
 from app.queries.workspaces import list_members, list_workspaces, my_memberships
@@ -27,32 +28,32 @@ def workspace_json(ws: Workspace, membership: Membership | None) -> dict[str, An
 
 @blp.route("/workspaces", methods=["GET"])
 @blp.response(200, list_schema(WorkspaceSchema, "WorkspaceList"))
-def list_all() -> dict[str, Any]:
+def list_all() -> Response:
     """Workspaces the caller may see."""
     user = current_actor()
     mine = my_memberships(user)
     items = [workspace_json(ws, mine.get(ws.id)) for ws in list_workspaces(user)]
-    return {"items": items, "next": None}
+    return json_response({"items": items, "next": None})
 
 
 @blp.route("/workspaces", methods=["POST"])
 @blp.arguments(WorkspaceCreateSchema)
 @blp.response(201, WorkspaceSchema)
 @blp.alt_response(422, schema=ErrorResponseSchema)
-def create(args: dict[str, Any]) -> dict[str, Any]:
+def create(args: dict[str, Any]) -> Response:
     """Create a workspace; the caller becomes its owner."""
     user = require_actor()
     ws = actions.do_create_workspace(user, **args)
-    return workspace_json(ws, access_workspace(user, ws.slug).membership)
+    return json_response(workspace_json(ws, access_workspace(user, ws.slug).membership), 201)
 
 
 @blp.route("/workspaces/<slug>", methods=["GET"])
 @blp.response(200, WorkspaceSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
-def get(slug: str) -> dict[str, Any]:
+def get(slug: str) -> Response:
     """One workspace, with the caller's role in it."""
     seen = access_workspace(current_actor(), slug)
-    return workspace_json(seen.workspace, seen.membership)
+    return json_response(workspace_json(seen.workspace, seen.membership))
 
 
 @blp.route("/workspaces/<slug>/join", methods=["POST"])

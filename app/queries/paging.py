@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from app.errors import Invalid
@@ -30,11 +31,33 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("bad cursor", fields={"cursor": "not a valid cursor"}) from None
+    except (ValueError, UnicodeError):
+        raise bad_cursor() from None
     if not isinstance(values, list) or len(values) != arity:
-        raise Invalid("bad cursor", fields={"cursor": "not a valid cursor"})
+        raise bad_cursor()
     return values
+
+
+def bad_cursor() -> Invalid:
+    return Invalid("bad cursor", fields={"cursor": "not a valid cursor"})
+
+
+def cursor_int(value: object) -> int:
+    """An id or number from a cursor: a plain integer that fits the database's columns."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise bad_cursor()
+    return value
+
+
+def cursor_time(value: object) -> datetime:
+    """A timestamp from a cursor: ISO 8601 with its UTC offset (we only ever write such)."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise bad_cursor() from None
+    if moment.tzinfo is None:
+        raise bad_cursor()
+    return moment
 
 
 def clamp_limit(limit: object, default: int) -> int:

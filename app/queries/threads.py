@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from math import ceil
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
-from app.errors import Invalid
 from app.extensions import db
 from app.models import Post, PostRevision, Thread, User, Workspace
-from app.queries.paging import Page, clamp_limit, decode_cursor, encode_cursor
+from app.queries.paging import Page, clamp_limit, cursor_int, cursor_time, decode_cursor, encode_cursor
 from app.queries.workspaces import visible_workspaces_query
 
 
@@ -28,7 +26,7 @@ def list_threads(ws: Workspace, cursor: str | None = None, limit: object = None,
     )
     after = decode_cursor(cursor, 3)
     if after is not None:
-        pinned, at, thread_id = bool(after[0]), _parse_time(after[1]), int(after[2])
+        pinned, at, thread_id = bool(after[0]), cursor_time(after[1]), cursor_int(after[2])
         query = query.where(tuple_(Thread.pinned, Thread.last_activity_at, Thread.id) < (pinned, at, thread_id))
     rows = list(db.session.scalars(query).unique())
     more = len(rows) > size
@@ -36,13 +34,6 @@ def list_threads(ws: Workspace, cursor: str | None = None, limit: object = None,
     last = rows[-1] if more else None
     cursor_out = encode_cursor([last.pinned, last.last_activity_at.isoformat(), last.id]) if last else None
     return Page(rows, cursor_out)
-
-
-def _parse_time(value: object) -> datetime:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid("bad cursor", fields={"cursor": "not a valid cursor"}) from None
 
 
 def _post_query() -> Select[Post]:
@@ -66,7 +57,7 @@ def list_posts_after(thread: Thread, cursor: str | None, limit: object, default:
     """Posts of a thread, oldest first, after the cursor (the API's paging)."""
     size = clamp_limit(limit, default)
     after = decode_cursor(cursor, 1)
-    number = int(after[0]) if after else 0
+    number = cursor_int(after[0]) if after else 0
     query = _post_query().where(Post.thread_id == thread.id, Post.number > number).limit(size + 1)
     rows = list(db.session.scalars(query))
     more = len(rows) > size
