@@ -13,15 +13,17 @@ from app.access import access_workspace, get_membership
 from app.actions.unit import transactional
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.live.control import leave_rooms_after_commit
+from app.live.control import evict_outsiders_after_commit, leave_rooms_after_commit
 from app.live.log import record_event
 from app.live.rooms import workspace_moderators_room, workspace_room
 from app.models import JoinPolicy, Membership, MembershipState, Role, User, Visibility, Workspace
 from app.schemas.common import UserRefSchema
+from app.schemas.workspaces import WorkspaceSchema
 from app.validation import SLUG_RE, FieldErrors
 
 MAX_THEMES = 10
 _USER_REF = UserRefSchema()
+_WORKSPACE_REF = WorkspaceSchema(exclude=["my_role"])
 
 
 def _check_themes(errors: FieldErrors, themes: object) -> list[str]:
@@ -177,3 +179,63 @@ def do_add_member(ws: Workspace, user: User, role: str = Role.MEMBER) -> Members
         _bump_member_count(ws, 1)
         _member_event(ws, "member.joined", user, role)
     return membership
+
+
+_SETTINGS = ("name", "description", "themes", "visibility", "join_policy", "archived")
+
+
+@transactional
+def do_update_workspace(actor: User, slug: str, **changes: object) -> Workspace:
+    """Change a workspace's settings (owners and admins); emits workspace.updated.
+
+    Turning a workspace private takes everyone who is not a member out of its live room at once.
+    """
+    seen = access_workspace(actor, slug)
+    ws = seen.workspace
+    if not policy.can_manage_workspace(actor, seen.membership):
+        raise Forbidden(_("Only the workspace's owners can change its settings."))
+    unknown = set(changes) - set(_SETTINGS)
+    errors = FieldErrors()
+    for name in unknown:
+        errors.add(name, _("This setting cannot be changed."))
+    values = _check_settings(errors, ws, changes)
+    errors.raise_if_any()
+    was_private = ws.visibility == Visibility.PRIVATE
+    for name, value in values.items():
+        setattr(ws, name, value)
+    db.session.flush()
+    record_event(ws, "workspace.updated", _WORKSPACE_REF.dump(ws))
+    if ws.visibility == Visibility.PRIVATE and not was_private:
+        evict_outsiders_after_commit(workspace_room(ws.id), _insider_ids(ws), ws.slug)
+    return ws
+
+
+def _check_settings(errors: FieldErrors, ws: Workspace, changes: dict[str, object]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if "name" in changes:
+        values["name"] = errors.text("name", changes["name"], max_length=100, min_length=2)
+    if "description" in changes:
+        values["description"] = errors.text("description", changes["description"], max_length=2000,
+                                            min_length=0, multiline=True)
+    if "themes" in changes:
+        values["themes"] = _check_themes(errors, changes["themes"])
+    if "visibility" in changes:
+        values["visibility"] = errors.choice("visibility", changes["visibility"],
+                                             [v.value for v in Visibility], ws.visibility)
+    if "join_policy" in changes:
+        values["join_policy"] = errors.choice("join_policy", changes["join_policy"],
+                                              [j.value for j in JoinPolicy], ws.join_policy)
+    if "archived" in changes:
+        if not isinstance(changes["archived"], bool):
+            errors.add("archived", _("Must be true or false."))
+        values["archived"] = bool(changes["archived"])
+    return values
+
+
+def _insider_ids(ws: Workspace) -> list[int]:
+    """Who may still see a private workspace: its active members and the site admins."""
+    members = select(Membership.user_id).where(
+        Membership.workspace_id == ws.id, Membership.state == MembershipState.ACTIVE
+    )
+    admins = select(User.id).where(User.is_admin.is_(True))
+    return list(db.session.scalars(members.union(admins)))

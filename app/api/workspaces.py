@@ -14,7 +14,13 @@ from app.identity import current_actor
 from app.models import Membership, Workspace
 from app.queries.workspaces import list_members, list_workspaces, my_memberships
 from app.schemas.common import ErrorResponseSchema, list_schema
-from app.schemas.workspaces import JoinSchema, MembershipSchema, WorkspaceCreateSchema, WorkspaceSchema
+from app.schemas.workspaces import (
+    JoinSchema,
+    MembershipSchema,
+    WorkspaceCreateSchema,
+    WorkspaceSchema,
+    WorkspaceUpdateSchema,
+)
 
 blp = Blueprint("api_workspaces", __name__, url_prefix=API_PREFIX, description="Workspaces")
 _WORKSPACE = WorkspaceSchema()
@@ -54,6 +60,17 @@ def get(slug: str) -> Response:
     """One workspace, with the caller's role in it."""
     seen = access_workspace(current_actor(), slug)
     return json_response(workspace_json(seen.workspace, seen.membership))
+
+
+@blp.route("/workspaces/<slug>", methods=["PATCH"])
+@blp.arguments(WorkspaceUpdateSchema)
+@blp.response(200, WorkspaceSchema)
+@blp.alt_response(422, schema=ErrorResponseSchema)
+def update(args: dict[str, Any], slug: str) -> Response:
+    """Change the workspace's settings (owners and site admins)."""
+    user = require_actor()
+    ws = actions.do_update_workspace(user, slug, **args)
+    return json_response(workspace_json(ws, access_workspace(user, ws.slug).membership))
 
 
 @blp.route("/workspaces/<slug>/join", methods=["POST"])

@@ -77,6 +77,8 @@ def carry_out(order: dict[str, Any]) -> None:
     if order.get("op") == "disconnect":
         for sid in _local_sids(str(order["room"])):
             socketio.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+    elif order.get("op") == "evict":
+        _evict(order)
     elif order.get("op") == "leave":
         rooms = [str(r) for r in order["rooms"]]
         for sid in _local_sids(user_room(int(order["user_id"]))):
@@ -85,6 +87,29 @@ def carry_out(order: dict[str, Any]) -> None:
             if order.get("unsubscribed"):
                 socketio.server.emit("unsubscribed", {"workspace": order["unsubscribed"]}, to=sid,
                                      namespace=NAMESPACE, ignore_queue=True)
+
+
+def _user_of(sid: str) -> int | None:
+    """The user a local socket belongs to, read off its `user:<id>` room."""
+    for room in socketio.server.manager.get_rooms(sid, NAMESPACE):
+        if room.startswith("user:"):
+            return int(room.split(":", 1)[1])
+    return None
+
+
+def _evict(order: dict[str, Any]) -> None:
+    room, keep = str(order["room"]), {int(u) for u in order["keep"]}
+    for sid in _local_sids(room):
+        if _user_of(sid) not in keep:
+            socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+            socketio.server.emit("unsubscribed", {"workspace": order.get("unsubscribed")}, to=sid,
+                                 namespace=NAMESPACE, ignore_queue=True)
+
+
+def evict_outsiders_after_commit(room: str, keep_user_ids: list[int], slug: str) -> None:
+    """Take every socket of someone not in `keep_user_ids` out of `room`, on every process."""
+    order = {"op": "evict", "room": room, "keep": keep_user_ids, "unsubscribed": slug}
+    after_commit(lambda: control.send(order))
 
 
 def disconnect_room_after_commit(room: str) -> None:

@@ -31,6 +31,17 @@ class WorkspaceCreateSchema(Schema):
     join_policy = fields.String(load_default="open")
 
 
+class WorkspaceUpdateSchema(Schema):
+    """Only the settings given are changed."""
+
+    name = fields.String()
+    description = fields.String()
+    themes = fields.List(fields.String())
+    visibility = fields.String()
+    join_policy = fields.String()
+    archived = fields.Boolean()
+
+
 class JoinSchema(Schema):
     message = fields.String(load_default="")
 

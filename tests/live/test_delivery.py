@@ -1,0 +1,142 @@
+"""What a subscriber receives live, and what an outsider never does."""
+
+from __future__ import annotations
+
+import pytest
+import socketio
+
+from tests.live.helpers import Listener, Person
+from tests.server import LiveServer
+
+
+@pytest.fixture(params=["eventlet", "threading"])
+def server(request: pytest.FixtureRequest) -> LiveServer:
+    name = "live_server" if request.param == "eventlet" else "threading_server"
+    return request.getfixturevalue(name)
+
+
+def test_subscriber_receives_each_kind_of_event_live(server: LiveServer) -> None:
+    owner, member = Person(server.url, "Olli Omistaja"), Person(server.url, "Minna Jäsen")
+    slug = owner.create_workspace("Live-energia")
+    watcher = Listener(server.url, owner.token).connect()
+    try:
+        ack = watcher.subscribe(slug)
+        assert ack["ok"] is True and ack["reset"] is False and ack["events"] == []
+        member.join(slug)
+        thread = member.start_thread(slug, "Aurinkosähkö kouluille", "Kuka on kokeillut?")
+        reply = owner.post(thread["id"], "Me kokeilimme **viime vuonna**.")
+        owner.api("PATCH", f"/posts/{reply['id']}", {"body": "Me kokeilimme toissa vuonna."}, expect=200)
+        owner.api("DELETE", f"/posts/{reply['id']}", expect=204)
+        member.api("POST", f"/workspaces/{slug}/leave", expect=204)
+        expected = ["member.joined", "thread.created", "post.created", "post.created", "thread.updated",
+                    "post.updated", "post.deleted", "member.left"]
+        assert watcher.wait_for(lambda: len(watcher.events()) >= len(expected))
+        events = watcher.events()
+        assert [e["kind"] for e in events] == expected
+        assert [e["seq"] for e in events] == list(range(events[0]["seq"], events[0]["seq"] + len(expected)))
+        created = events[3]["data"]
+        assert created["id"] == reply["id"]
+        assert "<strong>viime vuonna</strong>" in created["html"]
+        assert created["author"]["display_name"] == "Olli Omistaja"
+        assert events[5]["data"]["body"] == "Me kokeilimme toissa vuonna."
+        assert all(e["workspace"] == slug and e["at"] for e in events)
+    finally:
+        watcher.close()
+
+
+def test_outsider_cannot_subscribe_to_private_workspace(live_server: LiveServer) -> None:
+    owner, outsider = Person(live_server.url, "Olli"), Person(live_server.url, "Ulla Ulkopuolinen")
+    slug = owner.create_workspace("Salainen ohjausryhmä", visibility="private", join_policy="invite")
+    owner.start_thread(slug, "Luottamuksellinen", "Vain jäsenille")
+    spy = Listener(live_server.url, outsider.token).connect()
+    try:
+        refused = spy.subscribe(slug)
+        unknown = spy.subscribe("ei-ole-olemassa")
+        assert refused["ok"] is False and refused["error"] == "not_found"
+        assert refused == unknown
+        owner.start_thread(slug, "Toinen salaisuus", "Ei ulkopuolisille")
+        assert not spy.wait_for(lambda: bool(spy.events()), timeout=1.0)
+    finally:
+        spy.close()
+
+
+def test_anonymous_reader_may_follow_a_public_workspace_only(live_server: LiveServer) -> None:
+    owner = Person(live_server.url, "Olli")
+    public = owner.create_workspace("Avoin hallinto", visibility="public")
+    network = owner.create_workspace("Verkoston sisäinen", visibility="network")
+    reader = Listener(live_server.url).connect()
+    try:
+        assert reader.subscribe(public)["ok"] is True
+        assert reader.subscribe(network)["error"] == "not_found"
+        owner.start_thread(public, "Julkinen keskustelu", "Tervetuloa")
+        assert reader.wait_for(lambda: len(reader.events("thread.created")) == 1)
+        assert reader.call("typing", {"thread": reader.events("thread.created")[0]["data"]["id"]})["ok"] is False
+    finally:
+        reader.close()
+
+
+def test_member_who_leaves_a_private_workspace_stops_receiving(live_server: LiveServer) -> None:
+    owner, member = Person(live_server.url, "Olli"), Person(live_server.url, "Minna")
+    slug = owner.create_workspace("Yksityinen työryhmä", visibility="network", join_policy="open")
+    member.join(slug)
+    owner.api("PATCH", f"/workspaces/{slug}", {"visibility": "private"}, expect=200)
+    listener = Listener(live_server.url, member.token).connect()
+    try:
+        assert listener.subscribe(slug)["ok"] is True
+        thread = owner.start_thread(slug)
+        assert listener.wait_for(lambda: len(listener.events("post.created")) == 1)
+        member.api("POST", f"/workspaces/{slug}/leave", expect=204)
+        assert listener.wait_for(lambda: any(m[0] == "unsubscribed" for m in listener.messages), timeout=1.0)
+        owner.post(thread["id"], "Jäsenille vain")
+        assert not listener.wait_for(lambda: len(listener.events("post.created")) > 1, timeout=1.0)
+    finally:
+        listener.close()
+
+
+def test_connecting_with_a_bad_token_is_refused(live_server: LiveServer) -> None:
+    listener = Listener(live_server.url, token="vk_not-a-real-token")
+    with pytest.raises(socketio.exceptions.ConnectionError, match="failed to connect"):
+        listener.connect()
+    assert not listener.client.connected
+
+
+@pytest.mark.parametrize("payload", [None, "vahahiilisyys", 42, [], {"workspace": 5}, {"workspace": ""},
+                                     {"workspace": "x" * 61}, {"workspace": "a\x00b"},
+                                     {"workspace": "abc", "since": -1}, {"workspace": "abc", "since": "1"},
+                                     {"workspace": "abc", "since": True}])
+def test_malformed_subscribe_gets_an_error_ack(live_server: LiveServer, payload: object) -> None:
+    person = Person(live_server.url, "Testaaja")
+    listener = Listener(live_server.url, person.token).connect()
+    try:
+        ack = listener.call("subscribe", payload)
+        assert ack["ok"] is False
+        assert ack["error"] in {"invalid", "not_found"}
+        assert listener.call("subscribe", {"workspace": "abc"})["error"] == "not_found"  # still connected
+    finally:
+        listener.close()
+
+
+def test_oversized_message_closes_the_connection(live_server: LiveServer) -> None:
+    person = Person(live_server.url, "Testaaja")
+    listener = Listener(live_server.url, person.token).connect()
+    try:
+        listener.client.emit("subscribe", {"workspace": "x" * 200_000})
+        assert listener.disconnected.wait(5)
+    finally:
+        listener.close()
+
+
+def test_reader_stops_receiving_when_workspace_turns_private(live_server: LiveServer) -> None:
+    owner, reader = Person(live_server.url, "Olli"), Person(live_server.url, "Lukija")
+    slug = owner.create_workspace("Muuttuva työtila", visibility="network")
+    thread = owner.start_thread(slug)
+    listener = Listener(live_server.url, reader.token).connect()
+    try:
+        assert listener.subscribe(slug)["ok"] is True
+        owner.api("PATCH", f"/workspaces/{slug}", {"visibility": "private"}, expect=200)
+        assert listener.wait_for(lambda: any(m[0] == "unsubscribed" for m in listener.messages), timeout=1.0)
+        owner.post(thread["id"], "Nyt vain jäsenille")
+        assert not listener.wait_for(lambda: bool(listener.events("post.created")), timeout=1.0)
+        assert listener.subscribe(slug)["error"] == "not_found"
+    finally:
+        listener.close()
