@@ -37,6 +37,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app.database import configure_sqlite
     from app.extensions import csrf, db, limiter, migrate, socketio
     from app.i18n import install_i18n
     from app.identity import install_identity
@@ -46,6 +47,8 @@ def _init_extensions(app: Flask) -> None:
 
     configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

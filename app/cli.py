@@ -1,4 +1,4 @@
-"""Commands for operators: `flask --app wsgi seed-demo`, `create-admin EMAIL`."""
+"""Commands for operators: `flask --app wsgi seed-demo`, `create-admin EMAIL`, `prune-events`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import Flask
 from app.actions import accounts
 from app.actions.unit import transactional
 from app.demo import database_is_empty, seed_demo
+from app.live.retention import prune_events
 
 
 @transactional
@@ -33,6 +34,15 @@ def register_cli(app: Flask) -> None:
             return
         email, password = seed_demo()
         click.echo(f"Demo network created.\n  admin: {email}\n  password: {password}")
+
+    @app.cli.command("prune-events")
+    @click.option("--days", type=int, default=None, help="keep events newer than this (EVENT_RETENTION_DAYS)")
+    @click.option("--keep", type=int, default=None, help="keep each workspace's newest N (EVENT_RETENTION_COUNT)")
+    def prune_events_command(days: int | None, keep: int | None) -> None:
+        """Drop old events from the live log; clients further behind are told to reload."""
+        days = app.config["EVENT_RETENTION_DAYS"] if days is None else days
+        keep = app.config["EVENT_RETENTION_COUNT"] if keep is None else keep
+        click.echo(f"Removed {prune_events(days, keep)} events (kept {days} days or {keep} per workspace).")
 
     @app.cli.command("create-admin")
     @click.argument("email")

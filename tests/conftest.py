@@ -47,8 +47,23 @@ class IsolatedClient(FlaskClient):
     and its own `g`, even while the test holds a context for its factories."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        end_read_snapshot()
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        end_read_snapshot()
+        return response
+
+
+def end_read_snapshot() -> None:
+    """Let the test's own session see what a request committed: on SQLite (WAL) an open read
+    transaction keeps the snapshot it began with. Only reads are pending here, never writes."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty):
+        session.rollback()
 
 
 def build_app(url: str, upload_dir: Path, **overrides: Any) -> Flask:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app import policy
 from app.access import access_post, access_thread, access_workspace
@@ -51,7 +52,8 @@ def _render(ws: Workspace, body: str) -> RenderedText:
     return render_markdown(body, _mention_resolver(ws))
 
 
-def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None) -> Post:
+def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None,
+                 client_id: str | None = None) -> Post:
     """Number the post under the thread's row lock and bring the thread's counters along."""
     now = utcnow()
     number = db.session.scalar(
@@ -62,7 +64,7 @@ def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None
     )
     post = Post(
         thread_id=thread.id, number=number, author_id=actor.id, reply_to_id=reply_to_id,
-        body=body, html=_render(thread.workspace, body).html, created_at=now,
+        body=body, html=_render(thread.workspace, body).html, created_at=now, client_id=client_id,
     )
     db.session.add(post)
     db.session.flush()
@@ -74,6 +76,19 @@ def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None
 
 def _check_body(errors: FieldErrors, body: object) -> str:
     return errors.text("body", body, max_length=BODY_MAX, multiline=True)
+
+
+def _check_client_id(errors: FieldErrors, client_id: object) -> str | None:
+    if client_id in (None, ""):
+        return None
+    return errors.text("client_id", client_id, max_length=64) or None
+
+
+def find_retried_post(actor: User, client_id: str | None) -> Post | None:
+    """The post this author already sent with this client-made id (a retry after a reconnect)."""
+    if client_id is None:
+        return None
+    return db.session.scalar(select(Post).where(Post.author_id == actor.id, Post.client_id == client_id))
 
 
 @transactional
@@ -98,8 +113,12 @@ def do_create_thread(actor: User, slug: str, title: object, body: object) -> tup
 
 
 @transactional
-def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = None) -> Post:
-    """Reply in a thread, optionally quoting an earlier post of it; emits post.created."""
+def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = None,
+                  client_id: object = None) -> Post:
+    """Reply in a thread, optionally quoting an earlier post of it; emits post.created.
+
+    With a `client_id` the reply is sent at most once: a retry gets the post made the first time.
+    """
     seen = access_thread(actor, thread_id)
     if not policy.can_reply(actor, seen.thread, seen.membership):
         if seen.thread.locked:
@@ -108,8 +127,19 @@ def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = 
     errors = FieldErrors()
     clean_body = _check_body(errors, body)
     reply_to_id = _check_reply_to(errors, seen.thread, reply_to)
+    retry_id = _check_client_id(errors, client_id)
     errors.raise_if_any()
-    post = _append_post(actor, seen.thread, clean_body, reply_to_id)
+    earlier = find_retried_post(actor, retry_id)
+    if earlier is not None:
+        return earlier
+    try:
+        with db.session.begin_nested():  # a concurrent retry may win the unique client_id
+            post = _append_post(actor, seen.thread, clean_body, reply_to_id, retry_id)
+    except IntegrityError:
+        winner = find_retried_post(actor, retry_id)
+        if winner is None:
+            raise
+        return winner
     record_event(seen.workspace, "post.created", post_json(post))
     record_event(seen.workspace, "thread.updated", _THREAD.dump(seen.thread))
     return post

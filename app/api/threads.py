@@ -10,16 +10,20 @@ from flask_smorest import Blueprint
 from app import policy
 from app.access import access_thread, access_workspace
 from app.actions import threads as actions
+from app.actions.reactions import do_toggle_reaction
 from app.api.common import API_PREFIX, json_response, require_actor
 from app.extensions import limiter
 from app.identity import current_actor
 from app.models import Thread
+from app.queries.reactions import reaction_counts
 from app.queries.threads import list_posts_after, list_threads
 from app.schemas.common import ErrorResponseSchema, PageArgsSchema, list_schema
 from app.schemas.threads import (
     PostCreateSchema,
     PostEditSchema,
     PostSchema,
+    ReactionSchema,
+    ReactionsSchema,
     ThreadCreateSchema,
     ThreadSchema,
     ThreadWithPostSchema,
@@ -69,7 +73,8 @@ def list_thread_posts(args: dict[str, Any], thread_id: int) -> Response:
     user = current_actor()
     seen = access_thread(user, thread_id)
     page = list_posts_after(seen.thread, args["cursor"], args["limit"])
-    items = [post_json(p, policy.can_see_post_body(user, p, seen.membership)) for p in page.items]
+    counts = reaction_counts([p.id for p in page.items])
+    items = [post_json(p, policy.can_see_post_body(user, p, seen.membership), counts.get(p.id)) for p in page.items]
     return json_response({"items": items, "next": page.next})
 
 
@@ -80,8 +85,9 @@ def list_thread_posts(args: dict[str, Any], thread_id: int) -> Response:
 @blp.alt_response(422, schema=ErrorResponseSchema)
 def reply(args: dict[str, Any], thread_id: int) -> Response:
     """Reply in a thread, optionally to (quoting) one of its posts."""
-    post = actions.do_post_reply(require_actor(), thread_id, args["body"], args.get("reply_to"))
-    return json_response(post_json(post), 201)
+    post = actions.do_post_reply(require_actor(), thread_id, args["body"], args.get("reply_to"),
+                                 args.get("client_id"))
+    return json_response(post_json(post, reactions=reaction_counts([post.id]).get(post.id)), 201)
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])
@@ -90,6 +96,14 @@ def reply(args: dict[str, Any], thread_id: int) -> Response:
 def edit_post(args: dict[str, Any], post_id: int) -> Response:
     """Edit one's own post; the earlier version is kept."""
     return json_response(post_json(actions.do_edit_post(require_actor(), post_id, args["body"])))
+
+
+@blp.route("/posts/<int:post_id>/reactions", methods=["POST"])
+@blp.arguments(ReactionSchema)
+@blp.response(200, ReactionsSchema)
+def react(args: dict[str, Any], post_id: int) -> dict[str, Any]:
+    """Toggle the caller's reaction (👍 ❤️ 🎉 💡) on a post; answers the post's counts."""
+    return {"reactions": do_toggle_reaction(require_actor(), post_id, args["emoji"])}
 
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])

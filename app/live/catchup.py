@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.database import see_latest_commits
 from app.extensions import db
 from app.live.publish import event_message
 from app.models import Event, Workspace
@@ -27,6 +28,7 @@ def catch_up(ws: Workspace, since: int | None, moderator: bool) -> CatchUp:
     Call it after joining the room: the counter is read afresh here, so an event committed between
     loading the workspace and joining is replayed rather than lost (the client drops duplicates).
     """
+    see_latest_commits(db.session())
     latest = int(db.session.scalar(select(Workspace.event_seq).where(Workspace.id == ws.id)) or 0)
     if since is None or since >= latest:
         return CatchUp(latest, [], False)

@@ -2,11 +2,12 @@
 
 from app.models.base import Base, utcnow
 from app.models.events import Event
-from app.models.threads import Post, PostRevision, Thread
+from app.models.threads import REACTIONS, Post, PostRevision, Reaction, Thread
 from app.models.users import ApiToken, User, UserSession
 from app.models.workspaces import JoinPolicy, Membership, MembershipState, Role, Visibility, Workspace
 
 __all__ = [
+    "REACTIONS",
     "ApiToken",
     "Base",
     "Event",
@@ -15,6 +16,7 @@ __all__ = [
     "MembershipState",
     "Post",
     "PostRevision",
+    "Reaction",
     "Role",
     "Thread",
     "User",

@@ -44,6 +44,8 @@ class Post(Base):
         # what page 1 costs, and a link to a post knows its page without counting.
         UniqueConstraint("thread_id", "number"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        # A client that retries a post after a reconnect sends the same client_id: no duplicate.
+        UniqueConstraint("author_id", "client_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +60,7 @@ class Post(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     hidden_at: Mapped[datetime | None] = mapped_column(default=None)
     hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    client_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -79,3 +82,19 @@ class PostRevision(Base):
     written_at: Mapped[datetime]
     replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+REACTIONS = ("👍", "❤️", "🎉", "💡")
+
+
+class Reaction(Base):
+    """One person's reaction to a post; each of the fixed emoji at most once per person."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (UniqueConstraint("post_id", "user_id", "emoji"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    emoji: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,6 +22,8 @@ class PostSchema(Schema):
     edited_at = fields.DateTime(allow_none=True)
     deleted = fields.Function(lambda p: p.deleted_at is not None)
     hidden = fields.Function(lambda p: p.hidden_at is not None)
+    reactions = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_default=dict,
+                            metadata={"description": "count per emoji"})
 
 
 class ThreadSchema(Schema):
@@ -49,6 +51,16 @@ class ThreadCreateSchema(Schema):
 class PostCreateSchema(Schema):
     body = fields.String(required=True)
     reply_to = fields.Integer(load_default=None, allow_none=True)
+    client_id = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "made by the client; sending the same one again returns the first post, not a copy"})
+
+
+class ReactionSchema(Schema):
+    emoji = fields.String(required=True, metadata={"description": "one of 👍 ❤️ 🎉 💡"})
+
+
+class ReactionsSchema(Schema):
+    reactions = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class PostEditSchema(Schema):
@@ -58,9 +70,10 @@ class PostEditSchema(Schema):
 _POST = PostSchema()
 
 
-def post_json(post: Post, show_body: bool = True) -> dict[str, Any]:
+def post_json(post: Post, show_body: bool = True, reactions: dict[str, int] | None = None) -> dict[str, Any]:
     """A post as JSON; the text is left out where the reader may not see it (deleted, hidden)."""
     data: dict[str, Any] = _POST.dump(post)
+    data["reactions"] = reactions or {}
     if not show_body or post.deleted_at is not None:
         data["body"] = ""
         data["html"] = ""

@@ -32,13 +32,11 @@ def _heartbeat_forever(app: Flask) -> None:
     while True:
         socketio.sleep(app.config["HEARTBEAT_SECONDS"])
         try:
-            with app.app_context():
+            with app.app_context():  # its teardown returns the database session
                 beat()
                 close_dead_sockets()
         except Exception:  # the next beat tries again
             log.warning("heartbeat failed", exc_info=True)
-        finally:
-            db.session.remove()
 
 
 def beat() -> None:

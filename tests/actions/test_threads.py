@@ -126,3 +126,11 @@ def test_handles_are_unique(ctx) -> None:
     first, second = make_user("Anna Virtanen"), make_user("Anna Virtanen")
     assert first.handle == "anna.virtanen"
     assert second.handle != first.handle
+
+
+def test_a_retried_reply_with_the_same_client_id_is_stored_once(member: User, workspace: Workspace) -> None:
+    thread, _ = make_thread(member, workspace)
+    first = threads.do_post_reply(member, thread.id, "Yhteys katkesi", client_id="abc-123")
+    again = threads.do_post_reply(member, thread.id, "Yhteys katkesi", client_id="abc-123")
+    assert again.id == first.id
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 2
