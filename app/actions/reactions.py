@@ -27,11 +27,15 @@ def do_toggle_reaction(actor: User, post_id: int, emoji: object) -> dict[str, in
     if not policy.can_react(actor, seen.post, seen.membership):
         raise Forbidden(_("You cannot react to this post."))
     mine = (Reaction.post_id == post_id, Reaction.user_id == actor.id, Reaction.emoji == emoji)
-    if db.session.scalar(select(Reaction.id).where(*mine)) is None:
+    added = db.session.scalar(select(Reaction.id).where(*mine)) is None
+    if added:
         db.session.add(Reaction(post_id=post_id, user_id=actor.id, emoji=str(emoji)))
     else:
         db.session.execute(delete(Reaction).where(*mine))
     db.session.flush()
     counts = reaction_counts([post_id]).get(post_id, {})
-    record_event(seen.workspace, "post.reactions", {"id": post_id, "thread_id": seen.thread.id, "reactions": counts})
+    record_event(seen.workspace, "post.reactions", {
+        "id": post_id, "thread_id": seen.thread.id, "reactions": counts,
+        "by": actor.id, "emoji": emoji, "added": added,
+    })
     return counts

@@ -13,6 +13,9 @@ from app.actions import threads as actions
 from app.errors import Invalid
 from app.identity import current_actor
 from app.models import Post
+from app.actions.reactions import do_toggle_reaction
+from app.models import REACTIONS
+from app.queries.reactions import my_reactions, reaction_counts
 from app.queries.threads import list_post_revisions, list_posts_page, page_count, page_of_post
 from app.web.forms import ActionForm, PostForm, ThreadForm, show_errors
 
@@ -66,9 +69,11 @@ def show(thread_id: int, form: PostForm | None = None) -> str:
         quoted_post = next((p for p in posts if p.id == quoted), None) if quoted else None
         if quoted_post is not None and policy.can_see_post_body(user, quoted_post, seen.membership):
             form.body.data, form.reply_to.data = _quote(quoted_post), str(quoted_post.id)
+    post_ids = [p.id for p in posts]
     return render_template(
         "threads/show.html", ws=seen.workspace, thread=seen.thread, membership=seen.membership,
         posts=posts, page=page, pages=pages, form=form, action=ActionForm(), user=user,
+        reactions=reaction_counts(post_ids), mine=my_reactions(user, post_ids), choices=REACTIONS,
     )
 
 
@@ -119,6 +124,16 @@ def delete(post_id: int) -> Response:
         flash(_("The post was deleted."), "info")
         return redirect(post_url(post))
     abort(400)
+
+
+@bp.route("/p/<int:post_id>/react", methods=["POST"])
+@login_required
+def react(post_id: int) -> Response:
+    """Toggle a reaction without JavaScript (the live client calls the API instead)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    do_toggle_reaction(current_actor(), post_id, request.form.get("emoji"))  # type: ignore[arg-type]
+    return redirect(post_url(access_post(current_actor(), post_id).post))
 
 
 @bp.route("/p/<int:post_id>/history")

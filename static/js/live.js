@@ -300,7 +300,41 @@
     row.classList.add("thread-row--fresh");
   }
 
+  // --- reactions ---------------------------------------------------------------------------------
+
+  function showReactions(data) {
+    const bar = document.querySelector(`.reactions[data-post-id="${data.id}"]`);
+    if (!bar) return;
+    bar.querySelectorAll("button.reaction, span.reaction").forEach((button) => {
+      const emoji = button.value || button.textContent.trim().split(" ")[0];
+      const count = data.reactions[emoji] || 0;
+      button.querySelector(".reaction__count").textContent = count ? String(count) : "";
+      button.classList.toggle("reaction--none", count === 0);
+      button.setAttribute("aria-label", `${emoji} ${count}`);
+      if (data.by === me && data.emoji === emoji && button.tagName === "BUTTON") {
+        button.classList.toggle("reaction--mine", data.added);
+        button.setAttribute("aria-pressed", String(data.added));
+      }
+    });
+  }
+
+  // With JavaScript, a reaction is sent through the API and the page is not reloaded.
+  document.addEventListener("submit", (submitted) => {
+    const form = submitted.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-reaction")) return;
+    submitted.preventDefault();
+    const button = submitted.submitter;
+    const postId = form.closest(".reactions").dataset.postId;
+    fetch(`/api/v1/posts/${postId}/reactions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ emoji: button.value }),
+      credentials: "same-origin",
+    }).then((response) => { if (!response.ok) form.submit(); });
+  });
+
   const handlers = {
+    "post.reactions": showReactions,
     "post.created": addPost,
     "post.updated": updatePost,
     "post.deleted": (data) => replaceWithNotice(data.id, text.deleted),

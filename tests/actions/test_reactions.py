@@ -22,7 +22,9 @@ def test_reaction_change_is_announced_live(member, workspace) -> None:
     _thread, post = make_thread(member, workspace)
     do_toggle_reaction(member, post.id, "💡")
     event = db.session.scalar(select(Event).where(Event.kind == "post.reactions"))
-    assert event is not None and event.payload == {"id": post.id, "thread_id": post.thread_id, "reactions": {"💡": 1}}
+    assert event is not None
+    assert event.payload == {"id": post.id, "thread_id": post.thread_id, "reactions": {"💡": 1},
+                             "by": member.id, "emoji": "💡", "added": True}
 
 
 def test_only_the_offered_reactions_are_accepted(member, workspace) -> None:

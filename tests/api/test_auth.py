@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models import ApiToken, Membership, Thread, User
-from tests.api.expect import DUMPED_TWICE, assert_error, assert_invalid, assert_utc_timestamp
+from tests.api.expect import assert_error, assert_invalid, assert_utc_timestamp
 from tests.factories import PASSWORD
 
 NEW_ACCOUNT = {
@@ -197,7 +197,6 @@ def test_cookie_session_write_with_csrf_token_is_accepted(web_as, outsider, work
     assert rows(Membership) == before + 1
 
 
-@DUMPED_TWICE
 def test_cookie_session_starts_thread_with_csrf_token(web_as, member, workspace, rows):
     web = web_as(member)
     response = web.client.post(

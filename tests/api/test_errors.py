@@ -13,15 +13,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Membership, Post, Thread, Workspace
-from tests.api.expect import (
-    DUMPED_TWICE,
-    HUGE_ID_ON_SQLITE,
-    LONE_SURROGATE,
-    NUL_LOOKUP_ON_POSTGRESQL,
-    TAMPERED_CURSOR,
-    assert_error,
-    assert_invalid,
-)
+from tests.api.expect import assert_error, assert_invalid
 from tests.factories import PASSWORD, make_thread
 
 MISSING_ID = 999_999
@@ -54,6 +46,7 @@ def stored_post(post_id: int) -> Post:
 # Every path under a workspace, thread or post, with a body it would accept from a member.
 SCOPED_PATHS = [
     ("GET", "/workspaces/{slug}", None),
+    ("PATCH", "/workspaces/{slug}", {"description": "Muutettu"}),
     ("GET", "/workspaces/{slug}/threads", None),
     ("POST", "/workspaces/{slug}/threads", {"title": "Salainen ketju", "body": "Hei"}),
     ("POST", "/workspaces/{slug}/join", {}),
@@ -64,6 +57,7 @@ SCOPED_PATHS = [
     ("POST", "/threads/{thread}/posts", {"body": "Hei"}),
     ("PATCH", "/posts/{post}", {"body": "Muutettu"}),
     ("DELETE", "/posts/{post}", None),
+    ("POST", "/posts/{post}/reactions", {"emoji": "👍"}),
 ]
 SCOPED_IDS = [f"{method} {path}" for method, path, _ in SCOPED_PATHS]
 _PLACEHOLDERS = {"slug": "{slug}", "thread_id": "{thread}", "post_id": "{post}"}
@@ -88,6 +82,7 @@ def test_private_workspace_is_not_found_for_outsider(
     assert written() == before
     assert stored_post(private_post.id).body == "Vain jäsenille"
     assert stored_post(private_post.id).deleted_at is None
+    assert db.session.get(Workspace, private_workspace.id).description == "Kuvaus"
 
 
 @pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
@@ -219,7 +214,6 @@ def test_thread_with_bad_title_or_body_is_invalid(api_as, member, workspace, row
     assert rows(Post) == 0
 
 
-@DUMPED_TWICE
 def test_thread_at_the_length_limits_is_accepted(api_as, member, workspace, rows):
     response = api_as(member).post(
         f"/workspaces/{workspace.slug}/threads", json={"title": "x" * 200, "body": "y" * 50_000}
@@ -264,7 +258,6 @@ def test_control_character_in_workspace_name_is_invalid(api_as, member, rows, ch
     assert rows(Workspace) == 0
 
 
-@LONE_SURROGATE
 def test_lone_surrogate_in_title_is_invalid(api_as, member, workspace, rows):
     response = api_as(member).post(
         f"/workspaces/{workspace.slug}/threads", json={"title": "Otsikko \ud800", "body": "Hei"}
@@ -273,7 +266,6 @@ def test_lone_surrogate_in_title_is_invalid(api_as, member, workspace, rows):
     assert rows(Thread) == 0
 
 
-@LONE_SURROGATE
 def test_lone_surrogate_in_reply_is_invalid(api_as, member, thread, rows):
     assert_invalid(api_as(member).post(f"/threads/{thread.id}/posts", json={"body": "Teksti \udfff"}), "body")
     assert rows(Post) == 1
@@ -342,10 +334,10 @@ def test_workspace_with_wrong_types_is_invalid(api_as, member, rows, body, bad):
         ("DELETE", f"/posts/{MISSING_ID}", None),
         ("GET", f"/users/{MISSING_ID}", None),
         ("GET", "/threads/2147483648", None),
-        pytest.param("GET", f"/threads/{2**64}", None, marks=HUGE_ID_ON_SQLITE),
-        pytest.param("PATCH", f"/posts/{2**64}", {"body": "Hei"}, marks=HUGE_ID_ON_SQLITE),
-        pytest.param("GET", f"/users/{2**64}", None, marks=HUGE_ID_ON_SQLITE),
-        pytest.param("GET", "/workspaces/ei%00ole/threads", None, marks=NUL_LOOKUP_ON_POSTGRESQL),
+        ("GET", f"/threads/{2**64}", None),
+        ("PATCH", f"/posts/{2**64}", {"body": "Hei"}),
+        ("GET", f"/users/{2**64}", None),
+        ("GET", "/workspaces/ei%00ole/threads", None),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -361,7 +353,6 @@ def test_wrong_method_is_a_json_405(api_as, member, thread):
     assert_error(api_as(member).request("PUT", f"/threads/{thread.id}", json={}), 405, "method_not_allowed")
 
 
-@NUL_LOOKUP_ON_POSTGRESQL
 def test_nul_in_sign_in_email_is_refused_like_a_wrong_password(api_as, member):
     anonymous = api_as(None)
     wrong = anonymous.post("/auth/tokens", json={"email": member.email, "password": "väärä-salasana-123"})
@@ -379,8 +370,8 @@ def test_nul_in_sign_in_email_is_refused_like_a_wrong_password(api_as, member):
         "%%%",
         cursor_of([1, 2, 3, 4]),
         cursor_of([True, "eilen", 1]),
-        pytest.param(cursor_of([True, "2026-01-01T00:00:00+00:00", "abc"]), marks=TAMPERED_CURSOR),
-        pytest.param(cursor_of([True, "2026-01-01T00:00:00", 1]), marks=TAMPERED_CURSOR),
+        cursor_of([True, "2026-01-01T00:00:00+00:00", "abc"]),
+        cursor_of([True, "2026-01-01T00:00:00", 1]),
         cursor_of([None, None, None]),
     ],
     ids=["not base64", "wrong arity", "bad time", "bad id", "time without offset", "nulls"],
@@ -394,8 +385,8 @@ def test_tampered_thread_cursor_is_invalid(api_as, member, workspace, thread, cu
     [
         "%%%",
         cursor_of([1, 2]),
-        pytest.param(cursor_of(["abc"]), marks=TAMPERED_CURSOR),
-        pytest.param(cursor_of([None]), marks=TAMPERED_CURSOR),
+        cursor_of(["abc"]),
+        cursor_of([None]),
     ],
     ids=["not base64", "wrong arity", "text", "null"],
 )

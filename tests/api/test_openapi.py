@@ -30,6 +30,7 @@ CORE_CONTRACT = [
     ("POST", "/threads/{id}/posts"),
     ("PATCH", "/posts/{id}"),
     ("DELETE", "/posts/{id}"),
+    ("POST", "/posts/{id}/reactions"),
 ]
 
 

@@ -9,7 +9,7 @@ from app.actions import threads
 from app.actions.unit import transactional
 from app.extensions import db
 from app.models import Post, Thread, User, Workspace
-from tests.api.expect import DUMPED_TWICE, assert_error, assert_invalid, assert_utc_timestamp
+from tests.api.expect import assert_error, assert_invalid, assert_utc_timestamp
 from tests.factories import add_member, make_thread, make_user, make_workspace, reply
 
 POST_FIELDS = {"id", "thread_id", "author", "body", "html", "created_at", "edited_at"}
@@ -49,18 +49,22 @@ class _Links(HTMLParser):
         super().__init__()
         self.tags: list[str] = []
         self.hrefs: list[str] = []
+        self.handlers: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         self.hrefs += [value or "" for name, value in attrs if name == "href"]
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
 
 
 def assert_safe_html(html: str) -> None:
+    """No script element, no javascript: link, no event-handler attribute (the text may mention them)."""
     links = _Links()
     links.feed(html)
     assert "script" not in links.tags
     assert "<script" not in html.lower()
     assert not [href for href in links.hrefs if href.strip().lower().startswith("javascript:")]
+    assert not links.handlers
 
 
 # --- listing threads ---------------------------------------------------------------------------
@@ -112,7 +116,6 @@ def test_outsider_reads_threads_of_network_workspace(api_as, outsider, workspace
 # --- starting a thread -------------------------------------------------------------------------
 
 
-@DUMPED_TWICE
 def test_member_starts_thread_with_first_post(api_as, member, workspace, rows):
     response = api_as(member).post(
         f"/workspaces/{workspace.slug}/threads", json={"title": "Aurinkopaneelit", "body": "Kuka on *kokeillut*?"}
@@ -130,7 +133,6 @@ def test_member_starts_thread_with_first_post(api_as, member, workspace, rows):
     assert rows(Thread) == 1
 
 
-@DUMPED_TWICE
 def test_started_thread_appears_first_in_list(api_as, member, workspace, thread):
     api = api_as(member)
     created = api.post(f"/workspaces/{workspace.slug}/threads", json={"title": "Uusi ketju", "body": "Hei"})
@@ -157,7 +159,6 @@ def test_thread_is_readable_by_id(api_as, member, workspace, thread):
     assert body["locked"] is False
 
 
-@DUMPED_TWICE
 def test_posts_are_listed_oldest_first(api_as, member, other_member, thread):
     reply(other_member, thread, "Toinen")
     reply(member, thread, "Kolmas")
@@ -166,7 +167,6 @@ def test_posts_are_listed_oldest_first(api_as, member, other_member, thread):
     assert body["next"] is None
 
 
-@DUMPED_TWICE
 def test_post_carries_contract_fields(api_as, member, thread, post):
     item = api_as(member).get(f"/threads/{thread.id}/posts").get_json()["items"][0]
     assert set(item) >= POST_FIELDS
@@ -175,12 +175,11 @@ def test_post_carries_contract_fields(api_as, member, thread, post):
     assert item["author"]["id"] == member.id
     assert item["author"]["display_name"] == "Minna Jäsen"
     assert item["body"] == "Onko kokemuksia?"
-    assert item["html"] == "<p>Onko kokemuksia?</p>"
+    assert item["html"].strip() == "<p>Onko kokemuksia?</p>"
     assert_utc_timestamp(item["created_at"])
     assert item["edited_at"] is None
 
 
-@DUMPED_TWICE
 def test_post_pages_return_every_post_once_in_order(api_as, member, thread, post):
     made = [post.id] + [reply(member, thread, f"Vastaus {n}").id for n in range(4)]
     pages = follow_pages(api_as(member), f"/threads/{thread.id}/posts", limit=2)
@@ -191,7 +190,6 @@ def test_post_pages_return_every_post_once_in_order(api_as, member, thread, post
 # --- replying ----------------------------------------------------------------------------------
 
 
-@DUMPED_TWICE
 def test_member_replies_in_thread(api_as, other_member, thread, rows):
     response = api_as(other_member).post(f"/threads/{thread.id}/posts", json={"body": "Meillä toimii hyvin."})
     assert response.status_code == 201
@@ -199,11 +197,10 @@ def test_member_replies_in_thread(api_as, other_member, thread, rows):
     assert set(created) >= POST_FIELDS
     assert created["thread_id"] == thread.id
     assert created["author"]["id"] == other_member.id
-    assert created["html"] == "<p>Meillä toimii hyvin.</p>"
+    assert created["html"].strip() == "<p>Meillä toimii hyvin.</p>"
     assert rows(Post) == 2
 
 
-@DUMPED_TWICE
 def test_reply_may_quote_post_of_same_thread(api_as, other_member, thread, post):
     response = api_as(other_member).post(
         f"/threads/{thread.id}/posts", json={"body": "Samaa mieltä", "reply_to": post.id}
@@ -244,7 +241,6 @@ def test_reply_moves_thread_activity(api_as, member, other_member, thread):
 # --- editing -----------------------------------------------------------------------------------
 
 
-@DUMPED_TWICE
 def test_author_edits_own_post(api_as, member, post):
     response = api_as(member).patch(f"/posts/{post.id}", json={"body": "Korjattu **teksti**"})
     assert response.status_code == 200
@@ -255,7 +251,6 @@ def test_author_edits_own_post(api_as, member, post):
     assert datetime.fromisoformat(edited["edited_at"]) >= datetime.fromisoformat(edited["created_at"])
 
 
-@DUMPED_TWICE
 def test_edited_post_shows_edit_time_in_thread(api_as, member, thread, post):
     api = api_as(member)
     api.patch(f"/posts/{post.id}", json={"body": "Korjattu"})
@@ -297,7 +292,6 @@ def test_author_deletes_own_post(api_as, member, post):
     assert stored(post.id).deleted_at is not None
 
 
-@DUMPED_TWICE
 def test_deleted_post_keeps_its_place_without_text(api_as, member, other_member, thread, post):
     reply(other_member, thread, "Vastaus jää")
     api = api_as(member)
@@ -329,17 +323,14 @@ HOSTILE_BODY = (
 )
 
 
-@DUMPED_TWICE
 def test_reply_html_has_no_script_or_javascript_links(api_as, member, thread):
     response = api_as(member).post(f"/threads/{thread.id}/posts", json={"body": HOSTILE_BODY})
     assert response.status_code == 201
     created = response.get_json()
     assert created["body"] == HOSTILE_BODY
     assert_safe_html(created["html"])
-    assert "onerror" not in created["html"]
 
 
-@DUMPED_TWICE
 def test_listed_post_html_has_no_script_or_javascript_links(api_as, member, workspace):
     make_thread(member, workspace, "Vaarallinen", HOSTILE_BODY)
     threads = api_as(member).get(f"/workspaces/{workspace.slug}/threads").get_json()["items"]
@@ -347,7 +338,6 @@ def test_listed_post_html_has_no_script_or_javascript_links(api_as, member, work
     assert_safe_html(items[0]["html"])
 
 
-@DUMPED_TWICE
 def test_edited_post_html_has_no_script_or_javascript_links(api_as, member, post):
     response = api_as(member).patch(f"/posts/{post.id}", json={"body": HOSTILE_BODY})
     assert response.status_code == 200
@@ -403,7 +393,6 @@ def test_thread_list_costs_the_same_for_5_and_40_threads(api_as, count_queries, 
     assert many == few
 
 
-@DUMPED_TWICE
 def test_post_list_costs_the_same_for_5_and_40_posts(api_as, count_queries, owner):
     small, big = _thread_with_posts(owner, 5), _thread_with_posts(owner, 40)
     api = api_as(owner)

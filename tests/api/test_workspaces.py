@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models import Membership, Thread, Workspace
-from tests.api.expect import DUMPED_TWICE, assert_error, assert_invalid, assert_utc_timestamp
+from tests.api.expect import assert_error, assert_invalid, assert_utc_timestamp
 from tests.factories import make_workspace
 
 WORKSPACE_FIELDS = {"slug", "name", "description", "themes", "visibility", "join_policy", "member_count"}
@@ -25,14 +25,12 @@ def member_ids(api, slug: str) -> set[int]:
 # --- the directory -----------------------------------------------------------------------------
 
 
-@DUMPED_TWICE
 def test_directory_is_a_list_page(api_as, member, workspace):
     body = api_as(member).get("/workspaces").get_json()
     assert set(body) == {"items", "next"}
     assert body["next"] is None
 
 
-@DUMPED_TWICE
 def test_outsider_sees_network_workspace_but_not_private_one(api_as, outsider, workspace, private_workspace):
     response = api_as(outsider).get("/workspaces")
     assert response.status_code == 200
@@ -41,14 +39,12 @@ def test_outsider_sees_network_workspace_but_not_private_one(api_as, outsider, w
     assert private_workspace.slug not in slugs
 
 
-@DUMPED_TWICE
 def test_member_sees_private_workspace_in_directory_with_role(api_as, member, private_workspace):
     items = api_as(member).get("/workspaces").get_json()["items"]
     mine = [ws for ws in items if ws["slug"] == private_workspace.slug]
     assert [ws["my_role"] for ws in mine] == ["member"]
 
 
-@DUMPED_TWICE
 def test_anonymous_directory_shows_only_public_workspaces(api_as, workspace, private_workspace, public_workspace):
     response = api_as(None).get("/workspaces")
     assert response.status_code == 200
@@ -58,7 +54,6 @@ def test_anonymous_directory_shows_only_public_workspaces(api_as, workspace, pri
 # --- one workspace -----------------------------------------------------------------------------
 
 
-@DUMPED_TWICE
 def test_workspace_carries_contract_fields(api_as, member, workspace):
     response = api_as(member).get(f"/workspaces/{workspace.slug}")
     assert response.status_code == 200
@@ -73,24 +68,20 @@ def test_workspace_carries_contract_fields(api_as, member, workspace):
     assert_utc_timestamp(ws["created_at"])
 
 
-@DUMPED_TWICE
 def test_workspace_shows_my_role_to_owner(api_as, owner, workspace):
     assert api_as(owner).get(f"/workspaces/{workspace.slug}").get_json()["my_role"] == "owner"
 
 
-@DUMPED_TWICE
 def test_workspace_shows_my_role_to_moderator(api_as, moderator, workspace):
     assert api_as(moderator).get(f"/workspaces/{workspace.slug}").get_json()["my_role"] == "moderator"
 
 
-@DUMPED_TWICE
 def test_workspace_shows_no_role_to_outsider(api_as, outsider, workspace):
     response = api_as(outsider).get(f"/workspaces/{workspace.slug}")
     assert response.status_code == 200
     assert response.get_json()["my_role"] is None
 
 
-@DUMPED_TWICE
 def test_anonymous_reads_public_workspace(api_as, public_workspace):
     response = api_as(None).get(f"/workspaces/{public_workspace.slug}")
     assert response.status_code == 200
@@ -104,7 +95,6 @@ def test_anonymous_cannot_see_network_workspace(api_as, workspace):
 # --- creating ----------------------------------------------------------------------------------
 
 
-@DUMPED_TWICE
 def test_member_creates_workspace_and_owns_it(api_as, member, rows):
     response = api_as(member).post("/workspaces", json=NEW_WORKSPACE)
     assert response.status_code == 201
@@ -117,7 +107,6 @@ def test_member_creates_workspace_and_owns_it(api_as, member, rows):
     assert rows(Workspace) == 1
 
 
-@DUMPED_TWICE
 def test_created_workspace_is_readable_at_its_slug(api_as, member):
     api = api_as(member)
     api.post("/workspaces", json={**NEW_WORKSPACE, "slug": "kierto-2030"})
@@ -168,7 +157,6 @@ def test_join_without_a_body_is_accepted(api_as, outsider, workspace):
     assert api_as(outsider).post(f"/workspaces/{workspace.slug}/join").status_code == 200
 
 
-@DUMPED_TWICE
 def test_joining_counts_the_new_member(api_as, outsider, workspace):
     api = api_as(outsider)
     api.post(f"/workspaces/{workspace.slug}/join", json={})
