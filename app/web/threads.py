@@ -10,11 +10,10 @@ from werkzeug.wrappers import Response
 from app import policy
 from app.access import access_post, access_thread, access_workspace
 from app.actions import threads as actions
+from app.actions.reactions import do_toggle_reaction
 from app.errors import Invalid
 from app.identity import current_actor
-from app.models import Post
-from app.actions.reactions import do_toggle_reaction
-from app.models import REACTIONS
+from app.models import REACTIONS, Post
 from app.queries.reactions import my_reactions, reaction_counts
 from app.queries.threads import list_post_revisions, list_posts_page, page_count, page_of_post
 from app.web.forms import ActionForm, PostForm, ThreadForm, show_errors
