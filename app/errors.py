@@ -9,21 +9,24 @@ class DomainError(Exception):
 
     status = 400
     code = "bad_request"
+    default_message = "The request could not be understood."
 
     def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
         super().__init__(message or self.code)
-        self.message = message
+        self.message = message or self.default_message
         self.fields = fields or {}
 
 
 class Unauthenticated(DomainError):
     status = 401
     code = "unauthenticated"
+    default_message = "Sign in first."
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+    default_message = "You are not allowed to do that."
 
 
 class NotFound(DomainError):
@@ -31,11 +34,13 @@ class NotFound(DomainError):
 
     status = 404
     code = "not_found"
+    default_message = "Not found."
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+    default_message = "That conflicts with the current state."
 
 
 class Invalid(DomainError):
@@ -43,11 +48,13 @@ class Invalid(DomainError):
 
     status = 422
     code = "invalid"
+    default_message = "Please correct the marked fields."
 
 
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
+    default_message = "Too many requests. Wait a moment and try again."
 
     def __init__(self, message: str = "", retry_after: int = 60) -> None:
         super().__init__(message)

@@ -27,7 +27,9 @@ def _default_message(status: int) -> str:
 
 def error_page(error: Exception) -> Response:
     if isinstance(error, DomainError):
-        status, message = error.status, error.message
+        # The English default is for API clients; the page says it in the reader's language.
+        status = error.status
+        message = "" if error.message == error.default_message else error.message
     elif isinstance(error, CSRFError):
         status, message = 400, _("The form had expired. Go back, reload the page and try again.")
     elif isinstance(error, HTTPException):
