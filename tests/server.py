@@ -9,18 +9,20 @@
 
 The database is never the one the pytest `app` fixture uses: by default an SQLite file in `tmp_dir`; when
 VK_TEST_DATABASE_URL names a PostgreSQL database (say `test`), a fresh database next to it called
-`test_<database_name>` (`test_server` by default), dropped and created again on every start. Tests that run
-several servers at once give each *group* of processes its own `database_name`; processes that should share
-one database (two workers behind a proxy) are built with the first one's `database_url` (which they then
-neither create nor need to migrate again) and their own `env` (e.g. REDIS_URL):
+`test_<database_name>` (`test_server` by default), dropped and created again by the first start() (a restart
+after stop() keeps the data). Tests that run several servers at once give each *group* of processes its own
+`database_name`; processes that should share
+one database (two workers behind a proxy) are built with the first one's `database_url` (which they then do
+not create again; `migrate=False` also skips the repeated, harmless upgrade) and their own `env` (REDIS_URL):
 
     first = LiveServer(tmp, database_name="live", env={"REDIS_URL": redis_url}).start()
-    second = LiveServer(tmp, database_url=first.database_url, env={"REDIS_URL": redis_url}).start()
+    second = LiveServer(tmp, database_url=first.database_url, migrate=False, env={"REDIS_URL": redis_url}).start()
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -117,6 +119,9 @@ class LiveServer:
         startup_timeout: float = STARTUP_TIMEOUT,
         python: str = sys.executable,
     ) -> None:
+        # A folder of our own (no tmp_dir given) is removed when the `with` block ends; a given one is the
+        # caller's. stop() alone keeps it, so a stopped server can be started again on the same data.
+        self._owns_tmp_dir = tmp_dir is None
         self.tmp_dir = Path(tmp_dir) if tmp_dir is not None else Path(tempfile.mkdtemp(prefix="vk-live-"))
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url or server_database_url(self.tmp_dir, database_name)
@@ -133,6 +138,7 @@ class LiveServer:
         self.env = self._build_env(extra)
         self.process: subprocess.Popen[bytes] | None = None
         self._log_file: object | None = None
+        self._prepared = False
 
     def _build_env(self, extra: Mapping[str, str]) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _INHERITED_SETTINGS_TO_DROP}
@@ -156,10 +162,12 @@ class LiveServer:
     def start(self) -> LiveServer:
         if self.process is not None:
             raise RuntimeError("the server is already running")
-        if self.create_database and _is_postgres(self.database_url):
-            recreate_postgres_database(self.database_url)
-        if self.migrate:
-            self.run_flask("db", "upgrade")
+        if not self._prepared:  # a restart after stop() keeps the data
+            if self.create_database and _is_postgres(self.database_url):
+                recreate_postgres_database(self.database_url)
+            if self.migrate:
+                self.run_flask("db", "upgrade")
+            self._prepared = True
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self._log_file = log
         self.process = subprocess.Popen(
@@ -212,13 +220,27 @@ class LiveServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def returncode(self) -> int | None:
+        """The exit code, if the process has ended on its own (None while running or after stop())."""
+        return self.process.poll() if self.process is not None else None
+
     def __enter__(self) -> LiveServer:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self._remove_own_tmp_dir()
+            raise
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+        self._remove_own_tmp_dir()
+
+    def _remove_own_tmp_dir(self) -> None:
+        if self._owns_tmp_dir:
+            shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
     # --- helpers ----------------------------------------------------------------------------------
 

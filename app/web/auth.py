@@ -66,7 +66,10 @@ def sign_out() -> Response:
         user = current_actor()
         accounts.do_end_session(user.session_key if user else None)
         logout_user()
+        language = session.get("lang") or (user.language if user else None)
         session.clear()
+        if language:
+            session["lang"] = language  # signing out keeps the page in the language one chose
     return redirect(url_for("workspaces.directory"))
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
+from app.identity import current_actor
 
 
 def _default_message(status: int) -> str:
@@ -25,7 +26,24 @@ def _default_message(status: int) -> str:
     }.get(status, _("Something went wrong on our side. Please try again in a moment."))
 
 
+_SIGN_IN_FIRST = ("/w/", "/t/", "/p/", "/users/")
+
+
+def _ask_to_sign_in(error: Exception) -> bool:
+    """An anonymous visitor who meets "not found" on a workspace, thread, post or profile page is
+    offered the sign-in page instead: alike for missing, network-only and private things, so it
+    reveals nothing, and after signing in they see the page if it is theirs to see."""
+    return (
+        isinstance(error, NotFound)
+        and request.method == "GET"
+        and request.path.startswith(_SIGN_IN_FIRST)
+        and current_actor() is None
+    )
+
+
 def error_page(error: Exception) -> Response:
+    if _ask_to_sign_in(error):
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))  # type: ignore[return-value]
     if isinstance(error, DomainError):
         # The English default is for API clients; the page says it in the reader's language.
         status = error.status

@@ -78,6 +78,13 @@ class WorkspaceForm(FlaskForm):
     )
 
 
+class WorkspaceSettingsForm(WorkspaceForm):
+    """The same fields as creating, less the address (links to the workspace must keep working)."""
+
+    slug = None
+    archived = BooleanField(_l("Archived: read-only, shown last in the directory"))
+
+
 class ThreadForm(FlaskForm):
     title = StringField(_l("Title"))
     body = TextAreaField(_l("Message"), description=_l("Markdown: **bold**, _italic_, lists, links, > quotes"))

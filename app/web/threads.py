@@ -34,7 +34,7 @@ def post_url(post: Post) -> str:
 def _quote(post: Post) -> str:
     author = post.author.display_name if post.author else _("A former member")
     lines = "\n".join(f"> {line}" for line in post.body.splitlines())
-    return f"> **{author}:**\n{lines}\n\n"
+    return f"> **{author}:**\n>\n{lines}\n\n"
 
 
 @bp.route("/w/<slug>/new-thread", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -14,7 +14,7 @@ from app.errors import Invalid
 from app.identity import current_actor
 from app.queries.threads import list_threads
 from app.queries.workspaces import list_members, list_workspaces, my_memberships
-from app.web.forms import ActionForm, ThreadForm, WorkspaceForm, show_errors
+from app.web.forms import ActionForm, ThreadForm, WorkspaceForm, WorkspaceSettingsForm, show_errors
 
 bp = Blueprint("workspaces", __name__)
 
@@ -57,6 +57,29 @@ def show(slug: str) -> str:
         "workspaces/show.html", ws=seen.workspace, membership=seen.membership, page=page,
         action=ActionForm(), thread_form=ThreadForm(),
     )
+
+
+@bp.route("/w/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug: str) -> str | Response:
+    user = current_actor()
+    seen = access_workspace(user, slug)
+    if not policy.can_manage_workspace(user, seen.membership):
+        abort(403)
+    ws = seen.workspace
+    form = WorkspaceSettingsForm(obj=ws, themes=", ".join(ws.themes))
+    if form.validate_on_submit():
+        try:
+            actions.do_update_workspace(
+                user, slug, name=form.name.data, description=form.description.data, themes=form.themes.data,  # type: ignore[arg-type]
+                visibility=form.visibility.data, join_policy=form.join_policy.data, archived=form.archived.data,
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(_("The settings were saved."), "success")
+            return redirect(url_for("workspaces.show", slug=slug))
+    return render_template("workspaces/settings.html", ws=ws, membership=seen.membership, form=form)
 
 
 @bp.route("/w/<slug>/members")

@@ -1,7 +1,7 @@
 """Browser tests: Debian's chromium, driven by Playwright, against the app running as in production.
 
 One `live_server` (`python wsgi.py`, eventlet, its own database) serves the whole session; each test gets a
-fresh browser context (no cookies), so tests stay independent by registering people of their own.
+fresh browser context (no cookies); tests register people of their own, or read the one shared `discussion`.
 Without /usr/bin/chromium the tests are skipped locally and fail in CI (CI=true must never skip).
 A failing test leaves a screenshot of its page in test-artifacts/.
 """
@@ -11,15 +11,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.steps import Person, new_person
+from tests.browser.steps import Person, create_workspace, new_person, register, send_reply, start_thread, unique
 from tests.server import LiveServer
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium (Playwright's own browser download is never used); VK_CHROMIUM points elsewhere.
+CHROMIUM = os.environ.get("VK_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 HERE = Path(__file__).resolve().parent
+HEARTBEAT_SECONDS = 1
 
 
 # --- markers and failure screenshots ---------------------------------------------------------------
@@ -49,8 +53,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _artifact_name(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1])[:150] + ".png"
+def _artifact_name(nodeid: str, suffix: str = "") -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1])[:150] + suffix + ".png"
 
 
 # --- the server and the browser ---------------------------------------------------------------------
@@ -59,7 +63,7 @@ def _artifact_name(nodeid: str) -> str:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: `apt-get install chromium` to run the browser tests"
+        message = f"{CHROMIUM} is missing: `apt-get install chromium` (or set VK_CHROMIUM) to run the browser tests"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
@@ -68,12 +72,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:  # pragma: no cover - requirements-dev.txt installs it
-        if IN_CI:
-            pytest.fail(f"playwright is not installed: {error}")
-        pytest.skip(f"playwright is not installed: {error}")
+    """Debian's chromium, headless; `expect` waits up to 10 s (a busy machine is slow, not broken)."""
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
@@ -83,11 +83,14 @@ def browser(chromium_path: str) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def live_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app as production runs it, on its own database, for the whole session."""
-    with LiveServer(tmp_path_factory.mktemp("live-server"), database_name="server") as server:
+    # A beat a second, so a test can see an open page kept up to date without waiting the default 20 s.
+    env = {"HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS)}
+    with LiveServer(tmp_path_factory.mktemp("live-server"), database_name="server", env=env) as server:
         yield server
 
 
 def new_context(browser: Any, live_server: LiveServer, **options: Any) -> Any:
+    """A browser context on the live server: 1280x900, Finnish (Accept-Language fi-FI), no cookies."""
     settings: dict[str, Any] = {
         "base_url": live_server.url,
         "viewport": {"width": 1280, "height": 900},
@@ -96,26 +99,43 @@ def new_context(browser: Any, live_server: LiveServer, **options: Any) -> Any:
     settings.update(options)
     context = browser.new_context(**settings)
     context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(20_000)  # argon2 on a busy CI machine
     return context
 
 
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+def make_page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """make_page(**context_options) -> a page in a fresh context of its own (another person, a phone ...)."""
+    opened: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        if not live_server.running:
+            code = live_server.returncode
+            pytest.fail(f"the live server is not running (exit code {code}):\n{live_server.log_tail()}")
+        context = new_context(browser, live_server, **options)
+        opened.append(context)
+        return context.new_page()
+
+    yield make
+    for number, context in enumerate(opened):
+        for tab in context.pages:
+            _screenshot_if_failed(request, tab, f"-{number}" if number else "")
+        context.close()
+
+
+@pytest.fixture
+def page(make_page: Any) -> Any:
     """A page in a fresh context (no cookies): 1280x900, Finnish (Accept-Language fi-FI)."""
-    context = new_context(browser, live_server)
-    tab = context.new_page()
-    yield tab
-    _screenshot_if_failed(request, tab)
-    context.close()
+    return make_page()
 
 
-def _screenshot_if_failed(request: pytest.FixtureRequest, tab: Any) -> None:
+def _screenshot_if_failed(request: pytest.FixtureRequest, tab: Any, suffix: str = "") -> None:
     report = getattr(request.node, "report_call", None)
     if report is None or not report.failed:
         return
     folder = Path(str(request.config.rootpath)) / "test-artifacts"
     folder.mkdir(exist_ok=True)
-    target = folder / _artifact_name(request.node.nodeid)
+    target = folder / _artifact_name(request.node.nodeid, suffix)
     try:
         tab.screenshot(path=str(target), full_page=True)
     except Exception as error:  # the page may be gone; the test's own failure matters more
@@ -131,3 +151,39 @@ def _screenshot_if_failed(request: pytest.FixtureRequest, tab: Any) -> None:
 def person() -> Person:
     """Someone about to register (a new, unique email for every test)."""
     return new_person()
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """A network workspace with a thread of a few posts, made once per session through the pages."""
+
+    owner: Person
+    workspace: str
+    thread: str
+    title: str
+    owner_state: dict[str, Any]  # the owner's signed-in cookies, for make_page(storage_state=...)
+
+
+@pytest.fixture(scope="session")
+def discussion(browser: Any, live_server: LiveServer) -> Discussion:
+    context = new_context(browser, live_server)
+    try:
+        tab = context.new_page()
+        owner = new_person("Olli")
+        register(tab, owner)
+        workspace = create_workspace(tab, unique("Kestävä liikenne"), visibility="network")
+        title = "Kaupunkipyörät talvella"
+        thread = start_thread(tab, workspace, title, "Onko kenelläkään kokemuksia **talvikäytöstä**?")
+        send_reply(tab, "Meillä Oulussa pyörät ovat käytössä ympäri vuoden.\n\n- nastarenkaat\n- lämmin varasto")
+        return Discussion(owner, workspace, thread, title, context.storage_state())
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def owner_page(make_page: Any, discussion: Discussion) -> Any:
+    """A page where the discussion's owner is already signed in (a sign-in of its own, kept by the browser).
+
+    Tests that sign out must sign in themselves instead: signing out ends the session these cookies name.
+    """
+    return make_page(storage_state=discussion.owner_state)

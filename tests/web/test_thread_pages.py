@@ -197,3 +197,18 @@ def test_join_and_leave_open_workspace(web_as, outsider, owner) -> None:
 def test_last_owner_cannot_leave(web_as, owner) -> None:
     ws = make_workspace(owner)
     assert web_as(owner).post(f"/w/{ws.slug}/leave").status_code == 409
+
+
+def test_owner_changes_workspace_settings_and_outsiders_lose_sight(web_as, owner, outsider) -> None:
+    ws = make_workspace(owner, visibility="network")
+    web = web_as(owner)
+    response = web.post(f"/w/{ws.slug}/settings", {"name": "Uusi nimi", "description": "Kuvaus",
+                                                   "themes": "energia", "visibility": "private",
+                                                   "join_policy": "invite"})
+    assert response.status_code == 302
+    assert "Uusi nimi" in web.get(f"/w/{ws.slug}").get_data(as_text=True)
+    assert web_as(outsider).get(f"/w/{ws.slug}").status_code == 404
+
+
+def test_member_cannot_open_workspace_settings(web_as, member, workspace) -> None:
+    assert web_as(member).get(f"/w/{workspace.slug}/settings").status_code == 403
