@@ -43,7 +43,7 @@ def _ask_to_sign_in(error: Exception) -> bool:
 
 def error_page(error: Exception) -> Response:
     if _ask_to_sign_in(error):
-        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))  # type: ignore[return-value]
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if isinstance(error, DomainError):
         # The English default is for API clients; the page says it in the reader's language.
         status = error.status
