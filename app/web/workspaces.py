@@ -67,7 +67,9 @@ def settings(slug: str) -> str | Response:
     if not policy.can_manage_workspace(user, seen.membership):
         abort(403)
     ws = seen.workspace
-    form = WorkspaceSettingsForm(obj=ws, themes=", ".join(ws.themes))
+    form = WorkspaceSettingsForm(obj=ws)
+    if request.method == "GET":
+        form.themes.data = ", ".join(ws.themes)  # a list on the model, comma-separated in the form
     if form.validate_on_submit():
         try:
             actions.do_update_workspace(

@@ -210,5 +210,11 @@ def test_owner_changes_workspace_settings_and_outsiders_lose_sight(web_as, owner
     assert web_as(outsider).get(f"/w/{ws.slug}").status_code == 404
 
 
+def test_settings_form_shows_themes_as_comma_separated_text(web_as, owner) -> None:
+    ws = make_workspace(owner, themes=["energia", "liikenne"])
+    page = web_as(owner).get(f"/w/{ws.slug}/settings").get_data(as_text=True)
+    assert 'value="energia, liikenne"' in page
+
+
 def test_member_cannot_open_workspace_settings(web_as, member, workspace) -> None:
     assert web_as(member).get(f"/w/{workspace.slug}/settings").status_code == 403
