@@ -73,6 +73,9 @@ class Config:
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     MAX_CONNECTIONS = env_int("MAX_CONNECTIONS", 10_000)
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+    # How many proxies in front set X-Forwarded-*: then client addresses (rate limits) and https
+    # links are read from those headers. 0 = none (never trust the headers of a direct client).
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
     WORKSPACE_CREATION = os.environ.get("WORKSPACE_CREATION", "members")
 

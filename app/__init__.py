@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
@@ -29,6 +30,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config or config_for(None))
     app.config.update(overrides)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _init_extensions(app)
     _register_blueprints(app)
