@@ -5,9 +5,12 @@ as eventlet requires. With ASYNC_MODE=threading (tests, tools) nothing is patche
 """
 
 import os
+import warnings
 
 ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
+    # Its maintenance-mode notice is known (README, "Live updates"); the async mode is a setting.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()
@@ -23,6 +26,7 @@ from config import config_for
 app = create_app(config_for(os.environ.get("FLASK_CONFIG")))
 
 if __name__ == "__main__":
+    print(f"Virtuaalikortteli serving on http://{app.config['HOST']}:{app.config['PORT']} ({ASYNC_MODE})", flush=True)
     socketio.run(
         app,
         host=app.config["HOST"],
