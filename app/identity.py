@@ -11,6 +11,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 
 from app.actions.accounts import load_session_user, load_token_user
+from app.errors import Unauthenticated
 from app.extensions import login_manager
 from app.models import User
 
@@ -19,6 +20,14 @@ def current_actor() -> User | None:
     """The signed-in user of this request, or None for an anonymous visitor."""
     user = current_user._get_current_object()
     return user if isinstance(user, User) else None
+
+
+def require_actor() -> User:
+    """The signed-in user; Unauthenticated (401, or the sign-in page) for anonymous visitors."""
+    user = current_actor()
+    if user is None:
+        raise Unauthenticated("Sign in, or send an API token as `Authorization: Bearer`.")
+    return user
 
 
 def bearer_token() -> str | None:

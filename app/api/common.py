@@ -10,8 +10,9 @@ from flask_wtf.csrf import CSRFError
 
 from app.errors import DomainError, Unauthenticated
 from app.extensions import csrf
-from app.identity import authenticated_by_token, bearer_token, current_actor
-from app.models import User
+from app.identity import authenticated_by_token, bearer_token, current_actor, require_actor
+
+__all__ = ["API_PREFIX", "JsonApi", "json_response", "require_actor"]
 
 API_PREFIX = "/api/v1"
 _UPLOAD_ENDPOINT_SUFFIX = "/attachments"
@@ -30,13 +31,6 @@ def json_response(data: Any, status: int = 200) -> Response:
     response = jsonify(data)
     response.status_code = status
     return response
-
-
-def require_actor() -> User:
-    user = current_actor()
-    if user is None:
-        raise Unauthenticated("Sign in, or send an API token as `Authorization: Bearer`.")
-    return user
 
 
 class BadRequest(DomainError):

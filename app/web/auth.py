@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from app.actions import accounts
 from app.errors import Invalid, NotFound
 from app.extensions import limiter
-from app.identity import current_actor
+from app.identity import current_actor, require_actor
 from app.models import User
 from app.web.forms import (
     ActionForm,
@@ -129,20 +129,13 @@ def reset_password(token: str) -> str | Response:
 @bp.route("/settings", methods=["GET"])
 @login_required
 def settings() -> str:
-    user = current_actor()
-    assert user is not None
-    profile = ProfileForm(obj=user)
-    return render_template(
-        "auth/settings.html", profile=profile, password=ChangePasswordForm(), token_form=TokenForm(),
-        tokens=accounts.list_tokens(user), action=ActionForm(), new_token=session.pop("new_token", None),
-    )
+    return _settings_with(new_token=session.pop("new_token", None))
 
 
 @bp.route("/settings/profile", methods=["POST"])
 @login_required
 def update_profile() -> Response | str:
-    user = current_actor()
-    assert user is not None
+    user = require_actor()
     form = ProfileForm()
     if form.validate_on_submit():
         try:
@@ -159,8 +152,7 @@ def update_profile() -> Response | str:
 @bp.route("/settings/password", methods=["POST"])
 @login_required
 def change_password() -> Response | str:
-    user = current_actor()
-    assert user is not None
+    user = require_actor()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -185,8 +177,7 @@ def end_other_sessions() -> Response:
 @bp.route("/settings/tokens", methods=["POST"])
 @login_required
 def create_token() -> Response | str:
-    user = current_actor()
-    assert user is not None
+    user = require_actor()
     form = TokenForm()
     if form.validate_on_submit():
         try:
@@ -209,8 +200,7 @@ def revoke_token(token_id: int) -> Response:
 
 
 def _settings_with(**forms: object) -> str:
-    user = current_actor()
-    assert user is not None
+    user = require_actor()
     context = {
         "profile": ProfileForm(obj=user), "password": ChangePasswordForm(), "token_form": TokenForm(),
         "tokens": accounts.list_tokens(user), "action": ActionForm(), "new_token": None,
