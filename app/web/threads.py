@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from app import policy
@@ -73,6 +74,10 @@ def show(thread_id: int, form: PostForm | None = None) -> str:
         "threads/show.html", ws=seen.workspace, thread=seen.thread, membership=seen.membership,
         posts=posts, page=page, pages=pages, form=form, action=ActionForm(), user=user,
         reactions=reaction_counts(post_ids), mine=my_reactions(user, post_ids), choices=REACTIONS,
+        # Built once per page rather than once per post: a thread page shows up to 50 posts.
+        page_csrf=generate_csrf(),
+        page_url=url_for("threads.show", thread_id=thread_id, page=page if page > 1 else None),
+        quote_url=url_for("threads.show", thread_id=thread_id, page=page if page > 1 else None, quote=0)[:-1],
     )
 
 

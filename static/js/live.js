@@ -324,7 +324,7 @@
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-reaction")) return;
     submitted.preventDefault();
     const button = submitted.submitter;
-    const postId = form.closest(".reactions").dataset.postId;
+    const postId = form.dataset.postId;
     fetch(`/api/v1/posts/${postId}/reactions`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
