@@ -64,6 +64,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Redis pub/sub ignores the database number: networks sharing a Redis server need their own name.
+    REDIS_CHANNEL = os.environ.get("REDIS_CHANNEL", "virtuaalikortteli")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(BASE_DIR / "instance" / "uploads")
     ALLOWED_ORIGINS = [
         o.strip() for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip()

@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
+        channel=f"{app.config['REDIS_CHANNEL']}:socketio",
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or None,
         max_http_buffer_size=64 * 1024,
     )

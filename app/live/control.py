@@ -20,7 +20,6 @@ from app.live.deliver import after_commit
 from app.live.rooms import user_room
 
 log = logging.getLogger(__name__)
-CHANNEL = "virtuaalikortteli:control"
 NAMESPACE = "/"
 
 
@@ -29,16 +28,18 @@ class ControlChannel:
 
     def __init__(self) -> None:
         self.redis_url: str | None = None
+        self.channel = "virtuaalikortteli:control"
 
     def init_app(self, app: Flask) -> None:
         self.redis_url = app.config.get("REDIS_URL")
+        self.channel = f"{app.config['REDIS_CHANNEL']}:control"
         app.extensions["live_control"] = self
 
     def send(self, order: dict[str, Any]) -> None:
         carry_out(order)  # the sockets of this process, at once
         if self.redis_url:
             try:
-                redis.Redis.from_url(self.redis_url, socket_timeout=2).publish(CHANNEL, json.dumps(order))
+                redis.Redis.from_url(self.redis_url, socket_timeout=2).publish(self.channel, json.dumps(order))
             except redis.RedisError:
                 log.warning("control order not sent to other processes: Redis unreachable")
 
@@ -51,7 +52,7 @@ class ControlChannel:
         while True:
             try:
                 pubsub = redis.Redis.from_url(self.redis_url or "").pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(self.channel)
                 delay = 1.0
                 for message in pubsub.listen():
                     carry_out(json.loads(message["data"]))

@@ -8,11 +8,13 @@ the sockets of a process that died fade out instead of lingering.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
 import redis
 
+log = logging.getLogger(__name__)
 STALE_AFTER = 75.0  # seconds without a refresh before a viewer no longer counts
 Viewer = dict[str, Any]  # {"id": int, "display_name": str} or {} for an anonymous reader
 
@@ -34,24 +36,37 @@ class MemoryPresence:
 
 
 class RedisPresence:
-    """Shared by all processes through Redis hashes `presence:<scope>` of sid -> viewer."""
+    """Shared by all processes through Redis hashes `<channel>:presence:<scope>` of sid -> viewer.
 
-    def __init__(self, url: str) -> None:
-        self.redis = redis.Redis.from_url(url, socket_timeout=2)
+    Presence is a courtesy: with Redis away it reads as empty and writes are dropped, so following
+    a workspace and catching up keep working.
+    """
 
-    @staticmethod
-    def _key(scope: str) -> str:
-        return f"virtuaalikortteli:presence:{scope}"
+    def __init__(self, url: str, prefix: str) -> None:
+        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.prefix = prefix
+
+    def _key(self, scope: str) -> str:
+        return f"{self.prefix}:presence:{scope}"
 
     def join(self, scope: str, sid: str, viewer: Viewer) -> None:
-        self.redis.hset(self._key(scope), sid, json.dumps([viewer, time.time()]))
-        self.redis.expire(self._key(scope), int(STALE_AFTER * 4))
+        try:
+            self.redis.hset(self._key(scope), sid, json.dumps([viewer, time.time()]))
+            self.redis.expire(self._key(scope), int(STALE_AFTER * 4))
+        except redis.RedisError:
+            log.warning("presence not recorded: Redis unreachable")
 
     def leave(self, scope: str, sid: str) -> None:
-        self.redis.hdel(self._key(scope), sid)
+        try:
+            self.redis.hdel(self._key(scope), sid)
+        except redis.RedisError:
+            log.warning("presence not cleared: Redis unreachable (it expires by itself)")
 
     def entries(self, scope: str) -> list[tuple[Viewer, float]]:
-        raw: dict[bytes, bytes] = self.redis.hgetall(self._key(scope))  # type: ignore[assignment]
+        try:
+            raw: dict[bytes, bytes] = self.redis.hgetall(self._key(scope))  # type: ignore[assignment]
+        except redis.RedisError:
+            return []
         return [tuple(json.loads(value)) for value in raw.values()]
 
 
@@ -71,5 +86,5 @@ def summarise(store: PresenceStore, scope: str) -> dict[str, Any]:
     return {"count": len(users) + anonymous, "users": users}
 
 
-def make_store(redis_url: str | None) -> PresenceStore:
-    return RedisPresence(redis_url) if redis_url else MemoryPresence()
+def make_store(redis_url: str | None, prefix: str = "virtuaalikortteli") -> PresenceStore:
+    return RedisPresence(redis_url, prefix) if redis_url else MemoryPresence()

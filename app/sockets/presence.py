@@ -21,7 +21,7 @@ def store() -> PresenceStore:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     found = app.extensions.get("presence")
     if found is None:
-        found = app.extensions["presence"] = make_store(app.config.get("REDIS_URL"))
+        found = app.extensions["presence"] = make_store(app.config.get("REDIS_URL"), app.config["REDIS_CHANNEL"])
     return found
 
 

@@ -111,3 +111,118 @@ class Listener:
     def close(self) -> None:
         if self.client.connected:
             self.client.disconnect()
+
+
+# --- browser sessions, and a subscriber that keeps its stream whole (catch-up and multi-process tests) ---
+
+
+def csrf_token(browser: requests.Session, base_url: str, path: str = "/") -> str:
+    """The CSRF token a page carries in its `<meta name="csrf-token">`, for posting a form as that browser."""
+    page = browser.get(f"{base_url}{path}", timeout=30).text
+    found = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert found, f"no csrf-token meta tag on {path}"
+    return found.group(1)
+
+
+def cookie_header(browser: requests.Session) -> str:
+    """The browser session's cookies as a `Cookie` header, for a Listener that connects as that browser."""
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.cookies)
+
+
+class Follower:
+    """One workspace's stream, kept whole across reconnects as the browser client keeps it.
+
+    Events arrive live and in `subscribe` acks; both are merged by seq (a duplicate is dropped). `last` is
+    the highest seq up to which nothing is missing. A live event beyond `last + 1`, or a heartbeat whose seq
+    is beyond `last`, is a gap: `repair()` then subscribes again with `since=last`, as the browser does.
+    """
+
+    def __init__(self, token: str, slug: str) -> None:
+        self.token, self.slug = token, slug
+        self.listener: Listener | None = None
+        self.listeners: list[Listener] = []   # every connection made, the closed ones too
+        self.base: int | None = None          # the seq the first subscribe answered
+        self.by_seq: dict[int, dict[str, Any]] = {}
+        self.acks: list[dict[str, Any]] = []
+        self.lock = threading.RLock()
+
+    def connect(self, base_url: str) -> dict[str, Any]:
+        """Open a fresh connection to `base_url` and subscribe with `since` = the last seq kept."""
+        self.close()
+        self.listener = Listener(base_url, self.token).connect()
+        self.listeners.append(self.listener)
+        ack = self.catch_up()
+        assert ack["ok"] is True, ack
+        return ack
+
+    def catch_up(self) -> dict[str, Any]:
+        assert self.listener is not None
+        ack = self.listener.subscribe(self.slug, since=self.last)
+        if ack.get("ok"):
+            assert ack["reset"] is False, f"catch-up since {self.last} answered reset: {ack}"
+            with self.lock:
+                self.acks.append(ack)
+                if self.base is None:
+                    self.base = int(ack["seq"])
+                for event in ack["events"]:
+                    self.by_seq.setdefault(event["seq"], event)
+        return ack
+
+    def _merge_live(self) -> None:
+        with self.lock:
+            for listener in self.listeners:
+                for event in listener.events():
+                    if event["workspace"] == self.slug:
+                        self.by_seq.setdefault(event["seq"], event)
+
+    @property
+    def last(self) -> int | None:
+        self._merge_live()
+        with self.lock:
+            if self.base is None:
+                return None
+            seq = self.base
+            while seq + 1 in self.by_seq:
+                seq += 1
+            return seq
+
+    def heartbeat_seq(self) -> int:
+        assert self.listener is not None
+        with self.listener.lock:
+            beats = [d["seq"] for e, d in self.listener.messages if e == "heartbeat" and d["workspace"] == self.slug]
+        return max(beats, default=0)
+
+    def has_gap(self) -> bool:
+        last = self.last
+        if last is None:
+            return False
+        with self.lock:
+            newest = max(self.by_seq, default=last)
+        return newest > last or self.heartbeat_seq() > last
+
+    def repair(self) -> dict[str, Any] | None:
+        """Catch up if a gap shows; the ack, or None when nothing was missing."""
+        return self.catch_up() if self.has_gap() else None
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Everything kept, in seq order, each seq once."""
+        self._merge_live()
+        with self.lock:
+            found = [self.by_seq[seq] for seq in sorted(self.by_seq)]
+        return [e for e in found if kind is None or e["kind"] == kind]
+
+    def live_duplicates(self) -> list[int]:
+        """Seqs that one connection was sent live more than once (never allowed)."""
+        doubled: list[int] = []
+        for listener in self.listeners:
+            seen: set[int] = set()
+            for event in listener.events():
+                if event["workspace"] == self.slug:
+                    if event["seq"] in seen:
+                        doubled.append(event["seq"])
+                    seen.add(event["seq"])
+        return doubled
+
+    def close(self) -> None:
+        if self.listener is not None:
+            self.listener.close()
