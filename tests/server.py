@@ -152,6 +152,8 @@ class LiveServer:
                 "PORT": str(self.port),
                 "UPLOAD_DIR": str(self.tmp_dir / f"uploads-{self.port}"),
                 "PYTHONUNBUFFERED": "1",
+                # Servers of one test run share a Redis channel name no other run (or benchmark) uses.
+                "REDIS_CHANNEL": f"vk-test-{os.getpid()}",
             }
         )
         env.update(extra)
