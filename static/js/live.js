@@ -56,12 +56,14 @@
       ack.events.forEach(apply);
       if (ack.presence) showPresence({ scope: "workspace", ...ack.presence });
       if (threadId) watchThread();
+      else root.dataset.state = "live";
     });
   }
 
   function watchThread() {
     socket.emit("watch_thread", { thread: threadId }, (ack) => {
       if (ack && ack.ok) showPresence({ scope: "thread", ...ack.presence });
+      root.dataset.state = "live"; // following and counted: what others do now shows here
     });
   }
 
@@ -69,7 +71,10 @@
     status.hidden = true;
     subscribe();
   });
-  socket.on("disconnect", () => showStatus(text.offline, false));
+  socket.on("disconnect", () => {
+    root.dataset.state = "offline";
+    showStatus(text.offline, false);
+  });
   socket.on("connect_error", () => showStatus(text.offline, false));
   socket.on("unsubscribed", () => showStatus(text.reload, true));
 

@@ -140,3 +140,21 @@ def test_reader_stops_receiving_when_workspace_turns_private(live_server: LiveSe
         assert listener.subscribe(slug)["error"] == "not_found"
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_a_foreign_origin_is_refused(live_server: LiveServer, transport: str) -> None:
+    """Cross-site WebSocket hijacking: a page on another site cannot open a socket with our cookies."""
+    person = Person(live_server.url, "Testaaja")
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(live_server.url, auth={"token": person.token}, transports=[transport],
+                       headers={"Origin": "http://evil.example"}, wait_timeout=5)
+    assert not client.connected
+    same_site = socketio.Client(reconnection=False)
+    # websocket-client sends the server's own origin by itself; polling needs it said
+    headers = {} if transport == "websocket" else {"Origin": live_server.url}
+    same_site.connect(live_server.url, auth={"token": person.token}, transports=[transport],
+                      headers=headers, wait_timeout=5)
+    assert same_site.connected
+    same_site.disconnect()
