@@ -108,7 +108,7 @@ def do_create_thread(actor: User, slug: str, title: object, body: object) -> tup
     db.session.flush()
     post = _append_post(actor, thread, clean_body, None)
     record_event(ws, "thread.created", _THREAD.dump(thread))
-    record_event(ws, "post.created", post_json(post))
+    record_event(ws, "post.created", _post_created(post, thread))
     return thread, post
 
 
@@ -140,9 +140,16 @@ def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = 
         if winner is None:
             raise
         return winner
-    record_event(seen.workspace, "post.created", post_json(post))
-    record_event(seen.workspace, "thread.updated", _THREAD.dump(seen.thread))
+    record_event(seen.workspace, "post.created", _post_created(post, seen.thread))
     return post
+
+
+def _post_created(post: Post, thread: Thread) -> dict[str, object]:
+    """post.created: the post as the API shows it, plus its thread's new counters, so one message
+    per reply updates both an open thread and the workspace's thread list (fan-out costs per message)."""
+    data = post_json(post)
+    data["thread"] = _THREAD.dump(thread)
+    return data
 
 
 def _check_reply_to(errors: FieldErrors, thread: Thread, reply_to: object) -> int | None:

@@ -25,13 +25,24 @@ def store() -> PresenceStore:
     return found
 
 
+# Scopes whose viewers changed since the last announcement. Announcing every join at once would
+# send N messages for each of N joining sockets (N² after a restart); once a second is enough.
+_changed: set[str] = set()
+
+
 def announce(scope: str) -> dict[str, Any]:
-    """Tell the scope's room who is there now; returns the summary. A scope is the name of the
-    room whose members it counts (workspace:<id>, thread:<id>)."""
-    summary = summarise(store(), scope)
-    kind, _, ident = scope.partition(":")
-    socketio.emit("presence", {"scope": kind, "id": ident, **summary}, to=scope)
-    return summary
+    """Mark the scope for the next announcement and return who is there now. A scope is the name
+    of the room whose members it counts (workspace:<id>, thread:<id>)."""
+    _changed.add(scope)
+    return summarise(store(), scope)
+
+
+def announce_changes() -> None:
+    """Tell each changed scope's room who is there now (run about once a second)."""
+    while _changed:
+        scope = _changed.pop()
+        kind, _, ident = scope.partition(":")
+        socketio.emit("presence", {"scope": kind, "id": ident, **summarise(store(), scope)}, to=scope)
 
 
 def enter(scope: str) -> dict[str, Any]:

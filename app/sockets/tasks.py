@@ -12,9 +12,11 @@ from app.extensions import db, socketio
 from app.live.control import control
 from app.live.rooms import workspace_room
 from app.models import ApiToken, User, UserSession, Workspace
+from app.sockets.presence import announce_changes, store
 from app.sockets.registry import sockets
 
 log = logging.getLogger(__name__)
+PRESENCE_SECONDS = 1.0
 _started: set[int] = set()
 
 
@@ -25,7 +27,18 @@ def ensure_background_tasks() -> None:
         return
     _started.add(id(app))
     socketio.start_background_task(_heartbeat_forever, app)
+    socketio.start_background_task(_presence_forever, app)
     control.start_listener()
+
+
+def _presence_forever(app: Flask) -> None:
+    while True:
+        socketio.sleep(PRESENCE_SECONDS)
+        try:
+            with app.app_context():
+                announce_changes()
+        except Exception:  # the next round tries again
+            log.warning("presence announcement failed", exc_info=True)
 
 
 def _heartbeat_forever(app: Flask) -> None:
@@ -48,8 +61,6 @@ def beat() -> None:
                               .where(Workspace.id.in_(followed)))
     for ws_id, slug, seq in rows:
         socketio.emit("heartbeat", {"workspace": slug, "seq": seq}, to=workspace_room(ws_id), ignore_queue=True)
-    from app.sockets.presence import store
-
     for sid, info in list(sockets.items()):
         for scope in info.scopes:
             store().join(scope, sid, info.viewer)

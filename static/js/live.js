@@ -340,7 +340,7 @@
 
   const handlers = {
     "post.reactions": showReactions,
-    "post.created": addPost,
+    "post.created": (post) => { addPost(post); if (post.thread) upsertThread(post.thread); },
     "post.updated": updatePost,
     "post.deleted": (data) => replaceWithNotice(data.id, text.deleted),
     "post.hidden": (data) => replaceWithNotice(data.id, text.hidden),

@@ -63,7 +63,7 @@ def test_events_are_numbered_per_workspace_in_order(member: User, workspace: Wor
     reply(member, thread)
     events = db.session.scalars(select(Event).where(Event.workspace_id == workspace.id).order_by(Event.seq)).all()
     kinds = [e.kind for e in events]
-    assert kinds[-4:] == ["thread.created", "post.created", "post.created", "thread.updated"]
+    assert kinds[-3:] == ["thread.created", "post.created", "post.created"]
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
 
 
@@ -134,3 +134,12 @@ def test_a_retried_reply_with_the_same_client_id_is_stored_once(member: User, wo
     again = threads.do_post_reply(member, thread.id, "Yhteys katkesi", client_id="abc-123")
     assert again.id == first.id
     assert db.session.scalar(select(func.count()).select_from(Post)) == 2
+
+
+def test_a_reply_is_one_event_that_carries_the_threads_new_counters(member: User, workspace: Workspace) -> None:
+    thread, _ = make_thread(member, workspace)
+    second = reply(member, thread)
+    event = db.session.scalar(select(Event).where(Event.kind == "post.created").order_by(Event.seq.desc()))
+    assert event is not None and event.payload["id"] == second.id
+    assert event.payload["thread"]["id"] == thread.id
+    assert event.payload["thread"]["post_count"] == 2

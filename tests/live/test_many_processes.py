@@ -86,11 +86,10 @@ def test_post_through_one_process_reaches_a_subscriber_on_the_other(pair: tuple[
 
         thread = poster.start_thread(slug, "Prosessien välillä", "Tuleeko perille?")
         reply = poster.post(thread["id"], "Tulee B:n kautta.")
-        assert watcher.wait_for(lambda: len(watcher.events()) == 4, timeout=5), watcher.events()
-        assert [e["kind"] for e in watcher.events()] == ["thread.created", "post.created", "post.created",
-                                                         "thread.updated"]
+        assert watcher.wait_for(lambda: len(watcher.events()) == 3, timeout=5), watcher.events()
+        assert [e["kind"] for e in watcher.events()] == ["thread.created", "post.created", "post.created"]
         assert watcher.events()[2]["data"]["id"] == reply["id"]
-        assert not watcher.wait_for(lambda: len(watcher.events()) > 4, timeout=QUIET)  # once each
+        assert not watcher.wait_for(lambda: len(watcher.events()) > 3, timeout=QUIET)  # once each
 
         # The viewer on B leaves: A hears the count drop.
         other.close()
@@ -113,7 +112,7 @@ def test_catch_up_on_the_other_process_returns_the_missed_events_once(pair: tupl
         before = follower.listener
         assert before is not None
         owner.post(thread["id"], "Ennen katkoa")
-        assert before.wait_for(lambda: len(before.events()) == 2, timeout=5)
+        assert before.wait_for(lambda: len(before.events()) == 1, timeout=5)
         last = follower.last
         assert last is not None and follower.base is not None
         follower.close()
@@ -129,15 +128,15 @@ def test_catch_up_on_the_other_process_returns_the_missed_events_once(pair: tupl
         after = follower.listener
         assert after is not None and after is not before
         assert ack["reset"] is False
-        assert [e["kind"] for e in ack["events"]] == ["member.joined"] * 2 + ["post.created", "thread.updated"] * 3
-        assert [e["seq"] for e in ack["events"]] == list(range(last + 1, after_joins + 7))
+        assert [e["kind"] for e in ack["events"]] == ["member.joined"] * 2 + ["post.created"] * 3
+        assert [e["seq"] for e in ack["events"]] == list(range(last + 1, after_joins + 4))
         assert [e["data"]["id"] for e in ack["events"] if e["kind"] == "post.created"] == missed
-        assert ack["seq"] == after_joins + 6
+        assert ack["seq"] == after_joins + 3
         assert not after.wait_for(lambda: bool(after.events()), timeout=QUIET)  # nothing replayed comes again
 
         owner.post(thread["id"], "Katkon jälkeen")  # and live delivery goes on from there, on B
-        assert after.wait_for(lambda: len(after.events()) == 2, timeout=5)
-        assert [e["seq"] for e in follower.events()] == list(range(follower.base + 1, after_joins + 9))
+        assert after.wait_for(lambda: len(after.events()) == 1, timeout=5)
+        assert [e["seq"] for e in follower.events()] == list(range(follower.base + 1, after_joins + 5))
         assert follower.live_duplicates() == []
     finally:
         follower.close()
@@ -234,7 +233,7 @@ def assert_whole_stream(name: str, follower: Follower, base: int, final: int, cr
     assert sorted(p["id"] for p in posts) == sorted(created), name
     # One thread, numbered under its row lock: in seq order the replies are numbered 2, 3, ... 1001.
     assert [p["number"] for p in posts] == list(range(2, len(created) + 2)), name
-    counts = [e["data"]["post_count"] for e in events if e["kind"] == "thread.updated"]
+    counts = [p["thread"]["post_count"] for p in posts]
     assert counts == list(range(2, len(created) + 2)), name
     assert follower.live_duplicates() == [], name
 
@@ -275,7 +274,7 @@ def test_twenty_clients_posting_at_once_reach_every_subscriber_exactly_once(
         assert len(writers.created) == len(set(writers.created)) == total
         assert on_a.listener is not None
         final = on_a.listener.call("sync", {})["seqs"][slug]
-        assert final == base + 2 * total  # post.created and thread.updated for each reply
+        assert final == base + total  # one post.created for each reply
         for name, follower in {"on A": on_a, "on B": on_b, "moved A to B": mover}.items():
             assert follower.listener is not None
             follower.listener.wait_for(lambda f=follower: f.last == final, timeout=30)
@@ -423,7 +422,7 @@ def test_events_sent_while_redis_was_down_arrive_by_catch_up(
         assert on_a.call("watch_thread", {"thread": thread["id"]})["ok"] is True
         assert on_b.call("watch_thread", {"thread": thread["id"]})["ok"] is True
         poster.post(thread["id"], "Redis on päällä")
-        assert on_a.wait_for(lambda: len(on_a.events()) == 2, timeout=5)
+        assert on_a.wait_for(lambda: len(on_a.events()) == 1, timeout=5)
 
         with Repairer(follower) as repairer:
             own_redis.kill()
@@ -438,7 +437,7 @@ def test_events_sent_while_redis_was_down_arrive_by_catch_up(
                 f"live delivery did not resume within 70 s of Redis returning: B->A {b_to_a}, A->B {a_to_b}"
 
             after = [poster.post(thread["id"], f"Redis palasi {n}")["id"] for n in range(5)]
-            final = 3 + 2 * 16  # member.joined, thread.created, post.created, then 16 replies
+            final = 3 + 16  # member.joined, thread.created, post.created, then 16 replies
             assert on_a.wait_for(lambda: follower.last == final, timeout=15), (follower.last, final)
 
         time.sleep(QUIET)  # nothing more may come, and nothing twice
@@ -448,9 +447,9 @@ def test_events_sent_while_redis_was_down_arrive_by_catch_up(
         post_ids = [e["data"]["id"] for e in events if e["kind"] == "post.created"]
         assert post_ids[-15:] == while_down + after
         assert follower.live_duplicates() == []
-        # Published while Redis was away (seqs 6 to 25): by catch-up only. After it returned (26 to 35): live.
+        # Published while Redis was away (seqs 5 to 14): by catch-up only. After it returned (15 to 19): live.
         live = {e["seq"] for e in on_a.events()}
-        assert [e["seq"] for e in events if e["seq"] not in live] == list(range(6, 26))
+        assert [e["seq"] for e in events if e["seq"] not in live] == list(range(5, 15))
         repaired = [round(t - returned, 1) for t, ok in repairer.attempts if ok]
         print(f"\n[redis restart] 10 posts while down took {posting_took:.2f} s; Redis down {returned - killed:.1f} s; "
               f"live delivery resumed B->A {b_to_a:.2f} s, A->B {a_to_b:.2f} s after Redis answered again; "
@@ -490,7 +489,7 @@ def test_catch_up_works_while_redis_is_down(
                 ack = listener.subscribe(slug, since=last)
                 assert ack["ok"] is True, ack
                 assert [e["data"]["id"] for e in ack["events"] if e["kind"] == "post.created"] == missed
-                assert ack["seq"] == last + 6
+                assert ack["seq"] == last + 3
             finally:
                 listener.close()
     finally:
