@@ -7,14 +7,21 @@ from marshmallow import Schema, fields
 from app.schemas.common import UserRefSchema
 
 
-class WorkspaceSchema(Schema):
-    slug = fields.String()
+class WorkspaceUpdateSchema(Schema):
+    """The settings an owner may change; in PATCH, only the settings given are changed."""
+
     name = fields.String()
     description = fields.String()
     themes = fields.List(fields.String())
     visibility = fields.String()
     join_policy = fields.String()
     archived = fields.Boolean()
+
+
+class WorkspaceSchema(WorkspaceUpdateSchema):
+    """A workspace: its settings, plus what the platform keeps for it."""
+
+    slug = fields.String()
     member_count = fields.Integer()
     thread_count = fields.Integer()
     created_at = fields.DateTime()
@@ -29,17 +36,6 @@ class WorkspaceCreateSchema(Schema):
     themes = fields.List(fields.String(), load_default=list)
     visibility = fields.String(load_default="network")
     join_policy = fields.String(load_default="open")
-
-
-class WorkspaceUpdateSchema(Schema):
-    """Only the settings given are changed."""
-
-    name = fields.String()
-    description = fields.String()
-    themes = fields.List(fields.String())
-    visibility = fields.String()
-    join_policy = fields.String()
-    archived = fields.Boolean()
 
 
 class JoinSchema(Schema):
