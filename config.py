@@ -91,6 +91,7 @@ class Config:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * env_int("REMEMBER_DAYS", 30)
     SESSION_LIFETIME_DAYS = env_int("SESSION_LIFETIME_DAYS", 30)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
+    INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
     # argon2id costs; unset keeps argon2-cffi's RFC 9106 defaults (64 MiB, 3 passes)
     ARGON2_TIME_COST: int | None = None
@@ -112,6 +113,10 @@ class Config:
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per 15 minutes")
     RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "30 per minute")
     RATELIMIT_SOCKET = os.environ.get("RATELIMIT_SOCKET", "120 per minute")
+    # Against abuse of moderation: counted per signed-in person (an office shares one address)
+    RATELIMIT_FLAGGING = os.environ.get("RATELIMIT_FLAGGING", "10 per minute;50 per day")
+    RATELIMIT_JOIN_REQUESTS = os.environ.get("RATELIMIT_JOIN_REQUESTS", "5 per minute;20 per day")
+    RATELIMIT_INVITATIONS = os.environ.get("RATELIMIT_INVITATIONS", "30 per hour;200 per day")
 
     # Live updates
     HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 20)

@@ -70,6 +70,8 @@ def access_thread(user: User | None, thread_id: int) -> ThreadAccess:
     if thread is None:
         raise NotFound()
     seen = _visible(user, thread.workspace)
+    if not policy.can_see_thread(user, thread, seen.membership):
+        raise NotFound()
     return ThreadAccess(seen.workspace, seen.membership, thread)
 
 
@@ -78,6 +80,8 @@ def access_post(user: User | None, post_id: int) -> PostAccess:
     if post is None:
         raise NotFound()
     seen = access_thread(user, post.thread_id)
+    if not policy.can_see_post(user, post, seen.membership):
+        raise NotFound()
     return PostAccess(seen.workspace, seen.membership, seen.thread, post)
 
 

@@ -9,6 +9,7 @@ concerned, whatever its state, or None.
 from __future__ import annotations
 
 from app.models import (
+    Invitation,
     JoinPolicy,
     Membership,
     MembershipState,
@@ -129,6 +130,39 @@ def can_delete_post(user: User | None, post: Post, membership: Membership | None
     return is_moderator(user, membership)
 
 
+def can_see_pending(user: User | None, author_id: int | None, membership: Membership | None) -> bool:
+    """A post or thread waiting for approval is seen by its author and the moderators only."""
+    return (is_signed_in(user) and user is not None and author_id == user.id) or is_moderator(user, membership)
+
+
+def can_see_post(user: User | None, post: Post, membership: Membership | None) -> bool:
+    return not post.pending or can_see_pending(user, post.author_id, membership)
+
+
+def can_see_thread(user: User | None, thread: Thread, membership: Membership | None) -> bool:
+    return not thread.pending or can_see_pending(user, thread.author_id, membership)
+
+
+def needs_approval(user: User | None, ws: Workspace, membership: Membership | None) -> bool:
+    """Pre-moderation holds a new member's posts until a moderator has approved one of them."""
+    if not ws.premoderation or is_admin(user) or membership is None:
+        return False
+    return rank(membership) < ROLE_RANK[Role.FACILITATOR] and not membership.trusted
+
+
+def can_rename_thread(user: User | None, thread: Thread, membership: Membership | None) -> bool:
+    """The thread's author (while still able to reply) or a moderator changes its title."""
+    if is_moderator(user, membership):
+        return True
+    return user is not None and thread.author_id == user.id and can_reply(user, thread, membership)
+
+
+def can_move_thread(user: User | None, source: Membership | None, target: Membership | None,
+                    target_ws: Workspace) -> bool:
+    """Move a thread only between workspaces one moderates, and never into an archived one."""
+    return not target_ws.archived and is_moderator(user, source) and is_moderator(user, target)
+
+
 def can_see_post_body(user: User | None, post: Post, membership: Membership | None) -> bool:
     """A hidden post's text stays visible to its author and to moderators; deleted text to no one."""
     if post.is_deleted:
@@ -139,7 +173,110 @@ def can_see_post_body(user: User | None, post: Post, membership: Membership | No
 
 
 def can_react(user: User | None, post: Post, membership: Membership | None) -> bool:
-    return not post.is_deleted and post.hidden_at is None and can_start_thread(user, post.thread.workspace, membership)
+    return (not post.is_deleted and post.hidden_at is None and not post.pending
+            and can_start_thread(user, post.thread.workspace, membership))
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+ADMIN_RANK = ROLE_RANK[Role.OWNER] + 1
+
+
+def actor_rank(user: User | None, membership: Membership | None) -> int:
+    """The actor's standing in a workspace: admins above every owner."""
+    return ADMIN_RANK if is_admin(user) else rank(membership)
+
+
+def can_flag_post(user: User | None, post: Post, membership: Membership | None) -> bool:
+    """Members report other people's posts that still stand."""
+    return (
+        is_member(user, membership) and user is not None and post.author_id != user.id
+        and not post.is_deleted and post.hidden_at is None and not post.pending
+    )
+
+
+def can_hide_post(user: User | None, post: Post, membership: Membership | None) -> bool:
+    return is_moderator(user, membership) and not post.is_deleted and post.hidden_at is None
+
+
+def can_restore_post(user: User | None, post: Post, membership: Membership | None) -> bool:
+    return is_moderator(user, membership) and not post.is_deleted and post.hidden_at is not None
+
+
+def can_approve_post(user: User | None, post: Post, membership: Membership | None) -> bool:
+    return is_moderator(user, membership) and post.pending and not post.is_deleted
+
+
+def can_purge(user: User | None) -> bool:
+    """Deleting for good, beyond any restore, is for site admins only."""
+    return is_admin(user)
+
+
+def can_review(user: User | None, membership: Membership | None) -> bool:
+    """See the workspace's review queue, join requests, invitations, bans and audit log."""
+    return is_moderator(user, membership)
+
+
+def can_assign_role(actor: User | None, actor_membership: Membership | None, target: Membership | None,
+                    new_role: str, owner_count: int) -> bool:
+    """Change an active member's role. No one raises anyone above their own role; moderators change
+    only those ranked below them (so never an owner); the last owner stays an owner."""
+    if target is None or not target.is_active or not is_moderator(actor, actor_membership):
+        return False
+    mine = actor_rank(actor, actor_membership)
+    theirs = ROLE_RANK[Role(target.role)]
+    wanted = ROLE_RANK[Role(new_role)]
+    if wanted > mine or (theirs >= mine and mine < ROLE_RANK[Role.OWNER]):
+        return False
+    return not (target.role == Role.OWNER and new_role != Role.OWNER and owner_count <= 1)
+
+
+def can_remove_member(actor: User | None, actor_membership: Membership | None, target: Membership | None,
+                      owner_count: int) -> bool:
+    """Take someone out of the workspace: moderators those ranked below them, owners and admins
+    anyone but the last owner."""
+    if target is None or not target.is_active or not is_moderator(actor, actor_membership):
+        return False
+    if actor is not None and target.user_id == actor.id:
+        return False  # leaving is its own action
+    mine, theirs = actor_rank(actor, actor_membership), ROLE_RANK[Role(target.role)]
+    if theirs >= mine and mine < ROLE_RANK[Role.OWNER]:
+        return False
+    return not (target.role == Role.OWNER and owner_count <= 1)
+
+
+def can_ban(actor: User | None, actor_membership: Membership | None, target_user: User,
+            target: Membership | None, owner_count: int) -> bool:
+    """Ban a user from the workspace (members or not): never oneself, an admin or the last owner."""
+    if not is_moderator(actor, actor_membership) or actor is None or target_user.id == actor.id:
+        return False
+    if target_user.is_admin or is_banned(target):
+        return False
+    if target is None or not target.is_active:
+        return True
+    return can_remove_member(actor, actor_membership, target, owner_count)
+
+
+def can_invite(actor: User | None, actor_membership: Membership | None, ws: Workspace, role: str) -> bool:
+    """Moderators invite, into a role no higher than their own."""
+    return (not ws.archived and is_moderator(actor, actor_membership)
+            and ROLE_RANK[Role(role)] <= actor_rank(actor, actor_membership))
+
+
+def invitation_is_for(user: User, invitation: Invitation) -> bool:
+    """An invitation may be used only by the person it names: by account, or by email address."""
+    if invitation.user_id is not None:
+        return invitation.user_id == user.id
+    return invitation.email.lower() == user.email.lower()
+
+
+def can_suspend(actor: User | None, target: User) -> bool:
+    return is_admin(actor) and actor is not None and actor.id != target.id and target.is_active
+
+
+def can_reinstate(actor: User | None, target: User) -> bool:
+    return is_admin(actor) and not target.is_active
 
 
 # --- people -----------------------------------------------------------------------------------

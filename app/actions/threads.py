@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app import policy
 from app.access import access_post, access_thread, access_workspace
 from app.actions.unit import transactional
+from app.actions.workspaces import bump_thread_count
 from app.errors import Forbidden
 from app.extensions import db
 from app.live.log import record_event
@@ -53,7 +54,7 @@ def _render(ws: Workspace, body: str) -> RenderedText:
 
 
 def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None,
-                 client_id: str | None = None) -> Post:
+                 client_id: str | None = None, pending: bool = False) -> Post:
     """Number the post under the thread's row lock and bring the thread's counters along."""
     now = utcnow()
     number = db.session.scalar(
@@ -65,6 +66,7 @@ def _append_post(actor: User, thread: Thread, body: str, reply_to_id: int | None
     post = Post(
         thread_id=thread.id, number=number, author_id=actor.id, reply_to_id=reply_to_id,
         body=body, html=_render(thread.workspace, body).html, created_at=now, client_id=client_id,
+        pending=pending,
     )
     db.session.add(post)
     db.session.flush()
@@ -102,14 +104,22 @@ def do_create_thread(actor: User, slug: str, title: object, body: object) -> tup
     clean_body = _check_body(errors, body)
     errors.raise_if_any()
     ws = seen.workspace
-    thread = Thread(workspace_id=ws.id, author_id=actor.id, title=clean_title)
+    waits = policy.needs_approval(actor, ws, seen.membership)
+    thread = Thread(workspace_id=ws.id, author_id=actor.id, title=clean_title, pending=waits)
     db.session.add(thread)
-    db.session.execute(update(Workspace).where(Workspace.id == ws.id).values(thread_count=Workspace.thread_count + 1))
+    if not waits:
+        bump_thread_count(ws.id, 1)
     db.session.flush()
-    post = _append_post(actor, thread, clean_body, None)
-    record_event(ws, "thread.created", _THREAD.dump(thread))
-    record_event(ws, "post.created", _post_created(post, thread))
+    post = _append_post(actor, thread, clean_body, None, pending=waits)
+    audience = _audience(waits)
+    record_event(ws, "thread.created", _THREAD.dump(thread), audience=audience)
+    record_event(ws, "post.created", _post_created(post, thread), audience=audience)
     return thread, post
+
+
+def _audience(waits_for_approval: bool) -> str:
+    """A post waiting for approval is announced to the moderators only (their queue)."""
+    return "moderators" if waits_for_approval else "all"
 
 
 @transactional
@@ -132,15 +142,16 @@ def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = 
     earlier = find_retried_post(actor, retry_id)
     if earlier is not None:
         return earlier
+    waits = policy.needs_approval(actor, seen.workspace, seen.membership)
     try:
         with db.session.begin_nested():  # a concurrent retry may win the unique client_id
-            post = _append_post(actor, seen.thread, clean_body, reply_to_id, retry_id)
+            post = _append_post(actor, seen.thread, clean_body, reply_to_id, retry_id, pending=waits)
     except IntegrityError:
         winner = find_retried_post(actor, retry_id)
         if winner is None:
             raise
         return winner
-    record_event(seen.workspace, "post.created", _post_created(post, seen.thread))
+    record_event(seen.workspace, "post.created", _post_created(post, seen.thread), audience=_audience(waits))
     return post
 
 
@@ -186,7 +197,7 @@ def do_edit_post(actor: User, post_id: int, body: object) -> Post:
     post.html = _render(seen.workspace, clean_body).html
     post.edited_at = utcnow()
     db.session.flush()
-    record_event(seen.workspace, "post.updated", post_json(post))
+    record_event(seen.workspace, "post.updated", post_json(post), audience=_audience(post.pending))
     return post
 
 
@@ -199,5 +210,6 @@ def do_delete_post(actor: User, post_id: int) -> Post:
         raise Forbidden(_("You cannot delete this post."))
     post.deleted_at = utcnow()
     db.session.flush()
-    record_event(seen.workspace, "post.deleted", {"id": post.id, "thread_id": post.thread_id})
+    record_event(seen.workspace, "post.deleted", {"id": post.id, "thread_id": post.thread_id},
+                 audience=_audience(post.pending))
     return post

@@ -86,11 +86,20 @@ def do_create_workspace(
     return ws
 
 
-def _member_event(ws: Workspace, kind: str, user: User, role: str | None) -> None:
+def member_event(ws: Workspace, kind: str, user: User, role: str | None) -> None:
+    """member.joined / member.left: who, in which role, and the workspace's new member count."""
     record_event(ws, kind, {"user": _USER_REF.dump(user), "role": role, "member_count": ws.member_count})
 
 
-def _bump_member_count(ws: Workspace, delta: int) -> None:
+def bump_thread_count(workspace_id: int, delta: int) -> None:
+    """Change the stored thread count in the database (not in Python), safe under concurrency."""
+    db.session.execute(
+        update(Workspace).where(Workspace.id == workspace_id).values(thread_count=Workspace.thread_count + delta)
+    )
+
+
+def bump_member_count(ws: Workspace, delta: int) -> None:
+    """Change the stored member count in the database (not in Python), safe under concurrency."""
     db.session.execute(
         update(Workspace).where(Workspace.id == ws.id).values(member_count=Workspace.member_count + delta)
     )
@@ -108,7 +117,7 @@ def do_join_workspace(actor: User, slug: str, message: object = "") -> Membershi
     if membership is not None and membership.state == MembershipState.ACTIVE:
         raise Conflict(_("You are already a member of this workspace."))
     if ws.join_policy == JoinPolicy.REQUEST and not policy.is_banned(membership) and not ws.archived:
-        return _request_to_join(actor, ws, membership)
+        return _request_to_join(actor, ws, membership, message)
     if not policy.can_join_workspace(actor, ws, membership):
         raise Forbidden(_("This workspace takes new members by invitation only."))
     if membership is None:
@@ -117,17 +126,25 @@ def do_join_workspace(actor: User, slug: str, message: object = "") -> Membershi
     membership.state = MembershipState.ACTIVE
     membership.role = Role.MEMBER
     db.session.flush()
-    _bump_member_count(ws, 1)
-    _member_event(ws, "member.joined", actor, Role.MEMBER)
+    bump_member_count(ws, 1)
+    member_event(ws, "member.joined", actor, Role.MEMBER)
     return membership
 
 
-def _request_to_join(actor: User, ws: Workspace, membership: Membership | None) -> Membership:
+def _request_to_join(actor: User, ws: Workspace, membership: Membership | None, message: object) -> Membership:
+    """Queue a request for the moderators, who see it arrive live in their queue."""
+    if membership is not None and membership.state == MembershipState.REQUESTED:
+        raise Conflict(_("You have already asked to join. The moderators will answer soon."))
+    errors = FieldErrors()
+    note = errors.text("message", message, max_length=1000, min_length=0, multiline=True)
+    errors.raise_if_any()
     if membership is None:
         membership = Membership(workspace_id=ws.id, user_id=actor.id)
         db.session.add(membership)
-    membership.state = MembershipState.REQUESTED
+    membership.state, membership.role, membership.note = MembershipState.REQUESTED, Role.MEMBER, note
     db.session.flush()
+    record_event(ws, "join_request.created", {"id": membership.id, "user": _USER_REF.dump(actor), "message": note},
+                 audience="moderators")
     return membership
 
 
@@ -152,11 +169,11 @@ def do_leave_workspace(actor: User, slug: str) -> None:
     role = membership.role
     db.session.delete(membership)
     db.session.flush()
-    _bump_member_count(ws, -1)
-    _member_event(ws, "member.left", actor, role)
+    bump_member_count(ws, -1)
+    member_event(ws, "member.left", actor, role)
     if not policy.can_view_workspace(actor, ws, None):
         # A private workspace's events stop reaching the sockets of someone no longer in it.
-        leave_rooms_after_commit(actor.id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug)
+        leave_rooms_after_commit(actor.id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug, ws.id)
     else:
         leave_rooms_after_commit(actor.id, [workspace_moderators_room(ws.id)])
 
@@ -176,12 +193,12 @@ def do_add_member(ws: Workspace, user: User, role: str = Role.MEMBER) -> Members
     membership.role, membership.state = Role(role), MembershipState.ACTIVE
     db.session.flush()
     if not was_active:
-        _bump_member_count(ws, 1)
-        _member_event(ws, "member.joined", user, role)
+        bump_member_count(ws, 1)
+        member_event(ws, "member.joined", user, role)
     return membership
 
 
-_SETTINGS = ("name", "description", "themes", "visibility", "join_policy", "archived")
+_SETTINGS = ("name", "description", "themes", "visibility", "join_policy", "archived", "premoderation")
 
 
 @transactional
@@ -225,10 +242,11 @@ def _check_settings(errors: FieldErrors, ws: Workspace, changes: dict[str, objec
     if "join_policy" in changes:
         values["join_policy"] = errors.choice("join_policy", changes["join_policy"],
                                               [j.value for j in JoinPolicy], ws.join_policy)
-    if "archived" in changes:
-        if not isinstance(changes["archived"], bool):
-            errors.add("archived", _("Must be true or false."))
-        values["archived"] = bool(changes["archived"])
+    for flag in ("archived", "premoderation"):
+        if flag in changes:
+            if not isinstance(changes[flag], bool):
+                errors.add(flag, _("Must be true or false."))
+            values[flag] = bool(changes[flag])
     return values
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 
 from app import policy
@@ -12,11 +12,11 @@ from app.access import access_thread, access_workspace
 from app.actions import threads as actions
 from app.actions.reactions import do_toggle_reaction
 from app.api.common import API_PREFIX, json_response, require_actor
-from app.extensions import limiter
 from app.identity import current_actor
 from app.models import Thread
 from app.queries.reactions import reaction_counts
 from app.queries.threads import list_posts_after, list_threads
+from app.ratelimits import per_actor_limit
 from app.schemas.common import ErrorResponseSchema, PageArgsSchema, list_schema
 from app.schemas.threads import (
     PostCreateSchema,
@@ -31,7 +31,7 @@ from app.schemas.threads import (
 )
 
 blp = Blueprint("api_threads", __name__, url_prefix=API_PREFIX, description="Threads and posts")
-_posting_limit = limiter.limit(lambda: current_app.config["RATELIMIT_POSTING"])
+_posting_limit = per_actor_limit("RATELIMIT_POSTING")
 
 
 @blp.route("/workspaces/<slug>/threads", methods=["GET"])
@@ -39,8 +39,10 @@ _posting_limit = limiter.limit(lambda: current_app.config["RATELIMIT_POSTING"])
 @blp.response(200, list_schema(ThreadSchema, "ThreadList"))
 def list_workspace_threads(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """Threads of a workspace: pinned first, then by last activity."""
-    seen = access_workspace(current_actor(), slug)
-    page = list_threads(seen.workspace, args["cursor"], args["limit"])
+    user = current_actor()
+    seen = access_workspace(user, slug)
+    page = list_threads(seen.workspace, args["cursor"], args["limit"], viewer=user,
+                        moderator=policy.is_moderator(user, seen.membership))
     return {"items": page.items, "next": page.next}
 
 
@@ -72,7 +74,8 @@ def list_thread_posts(args: dict[str, Any], thread_id: int) -> Response:
     """Posts of a thread, oldest first."""
     user = current_actor()
     seen = access_thread(user, thread_id)
-    page = list_posts_after(seen.thread, args["cursor"], args["limit"])
+    page = list_posts_after(seen.thread, args["cursor"], args["limit"], viewer=user,
+                            moderator=policy.is_moderator(user, seen.membership))
     counts = reaction_counts([p.id for p in page.items])
     items = [post_json(p, policy.can_see_post_body(user, p, seen.membership), counts.get(p.id)) for p in page.items]
     return json_response({"items": items, "next": page.next})

@@ -13,6 +13,7 @@ from app.api.common import API_PREFIX, json_response, require_actor
 from app.identity import current_actor
 from app.models import Membership, Workspace
 from app.queries.workspaces import list_members, list_workspaces, my_memberships
+from app.ratelimits import per_actor_limit
 from app.schemas.common import ErrorResponseSchema, list_schema
 from app.schemas.workspaces import (
     JoinSchema,
@@ -74,6 +75,7 @@ def update(args: dict[str, Any], slug: str) -> Response:
 
 
 @blp.route("/workspaces/<slug>/join", methods=["POST"])
+@per_actor_limit("RATELIMIT_JOIN_REQUESTS")
 @blp.arguments(JoinSchema)
 @blp.response(200, MembershipSchema)
 @blp.alt_response(202, schema=MembershipSchema, description="the request to join was sent")

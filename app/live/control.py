@@ -17,7 +17,8 @@ from flask import Flask
 
 from app.extensions import socketio
 from app.live.deliver import after_commit
-from app.live.rooms import user_room
+from app.live.registry import sockets
+from app.live.rooms import thread_room, user_room
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"
@@ -81,13 +82,27 @@ def carry_out(order: dict[str, Any]) -> None:
     elif order.get("op") == "evict":
         _evict(order)
     elif order.get("op") == "leave":
-        rooms = [str(r) for r in order["rooms"]]
-        for sid in _local_sids(user_room(int(order["user_id"]))):
-            for room in rooms:
-                socketio.server.leave_room(sid, room, namespace=NAMESPACE)
-            if order.get("unsubscribed"):
-                socketio.server.emit("unsubscribed", {"workspace": order["unsubscribed"]}, to=sid,
-                                     namespace=NAMESPACE, ignore_queue=True)
+        _leave(order)
+
+
+def _leave(order: dict[str, Any]) -> None:
+    """Take a user's local sockets out of rooms; when they lost a whole workspace, also out of the
+    rooms of its threads they watch, and tell them they no longer follow it."""
+    rooms = [str(r) for r in order["rooms"]]
+    lost = order.get("workspace_id")
+    for sid in _local_sids(user_room(int(order["user_id"]))):
+        for room in rooms:
+            socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+        info = sockets.get(sid)
+        if lost is not None and info is not None:
+            info.workspaces.pop(int(lost), None)
+            for thread_id, ws_id in list(info.threads.items()):
+                if ws_id == int(lost):
+                    socketio.server.leave_room(sid, thread_room(thread_id), namespace=NAMESPACE)
+                    del info.threads[thread_id]
+        if order.get("unsubscribed"):
+            socketio.server.emit("unsubscribed", {"workspace": order["unsubscribed"]}, to=sid,
+                                 namespace=NAMESPACE, ignore_queue=True)
 
 
 def _user_of(sid: str) -> int | None:
@@ -118,8 +133,11 @@ def disconnect_room_after_commit(room: str) -> None:
     after_commit(lambda: control.send({"op": "disconnect", "room": room}))
 
 
-def leave_rooms_after_commit(user_id: int, rooms: list[str], unsubscribed: str | None = None) -> None:
+def leave_rooms_after_commit(user_id: int, rooms: list[str], unsubscribed: str | None = None,
+                             workspace_id: int | None = None) -> None:
     """Take the user's sockets out of `rooms`, on every process, once the transaction commits;
-    with `unsubscribed`, tell them they no longer follow that workspace."""
-    order = {"op": "leave", "user_id": user_id, "rooms": rooms, "unsubscribed": unsubscribed}
+    with `unsubscribed`, tell them they no longer follow that workspace; with `workspace_id`, also
+    take them out of the rooms of that workspace's threads they watch."""
+    order = {"op": "leave", "user_id": user_id, "rooms": rooms, "unsubscribed": unsubscribed,
+             "workspace_id": workspace_id}
     after_commit(lambda: control.send(order))

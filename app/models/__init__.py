@@ -2,6 +2,15 @@
 
 from app.models.base import Base, utcnow
 from app.models.events import Event
+from app.models.moderation import (
+    AuditEntry,
+    AuditLogIsAppendOnly,
+    Flag,
+    FlagReason,
+    FlagState,
+    Invitation,
+    Notification,
+)
 from app.models.threads import REACTIONS, Post, PostRevision, Reaction, Thread
 from app.models.users import ApiToken, User, UserSession
 from app.models.workspaces import JoinPolicy, Membership, MembershipState, Role, Visibility, Workspace
@@ -9,11 +18,18 @@ from app.models.workspaces import JoinPolicy, Membership, MembershipState, Role,
 __all__ = [
     "REACTIONS",
     "ApiToken",
+    "AuditEntry",
+    "AuditLogIsAppendOnly",
     "Base",
     "Event",
+    "Flag",
+    "FlagReason",
+    "FlagState",
+    "Invitation",
     "JoinPolicy",
     "Membership",
     "MembershipState",
+    "Notification",
     "Post",
     "PostRevision",
     "Reaction",

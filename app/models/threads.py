@@ -25,6 +25,8 @@ class Thread(Base):
     title: Mapped[str] = mapped_column(String(200))
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
+    # Started by a pre-moderated member: seen only by its author and moderators until approved.
+    pending: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Number of posts ever written (deleted ones keep their number); the next post gets post_count + 1.
@@ -61,6 +63,8 @@ class Post(Base):
     hidden_at: Mapped[datetime | None] = mapped_column(default=None)
     hidden_reason: Mapped[str] = mapped_column(String(500), default="")
     client_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Waiting for a moderator's approval (pre-moderation): seen only by its author and moderators.
+    pending: Mapped[bool] = mapped_column(default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

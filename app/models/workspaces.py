@@ -56,6 +56,8 @@ class Workspace(Base):
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.NETWORK)
     join_policy: Mapped[str] = mapped_column(String(16), default=JoinPolicy.OPEN)
     archived: Mapped[bool] = mapped_column(default=False)
+    # Pre-moderation: a new member's posts wait for a moderator until one of them is approved.
+    premoderation: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -75,6 +77,10 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
     state: Mapped[str] = mapped_column(String(16), default=MembershipState.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The request's message while state is "requested"; the ban's reason while it is "banned".
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    # Set once a moderator approved one of this member's posts: pre-moderation no longer applies.
+    trusted: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
     workspace: Mapped[Workspace] = relationship()

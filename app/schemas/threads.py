@@ -22,6 +22,8 @@ class PostSchema(Schema):
     edited_at = fields.DateTime(allow_none=True)
     deleted = fields.Function(lambda p: p.deleted_at is not None)
     hidden = fields.Function(lambda p: p.hidden_at is not None)
+    hidden_reason = fields.String(metadata={"description": "why a moderator hid it (to its author and moderators)"})
+    pending = fields.Boolean(metadata={"description": "waiting for a moderator's approval"})
     reactions = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_default=dict,
                             metadata={"description": "count per emoji"})
 
@@ -33,6 +35,7 @@ class ThreadSchema(Schema):
     author = fields.Nested(UserRefSchema, allow_none=True)
     pinned = fields.Boolean()
     locked = fields.Boolean()
+    pending = fields.Boolean(metadata={"description": "waiting for a moderator's approval"})
     post_count = fields.Integer()
     created_at = fields.DateTime()
     last_activity_at = fields.DateTime()
@@ -77,4 +80,5 @@ def post_json(post: Post, show_body: bool = True, reactions: dict[str, int] | No
     if not show_body or post.deleted_at is not None:
         data["body"] = ""
         data["html"] = ""
+        data["hidden_reason"] = ""
     return data

@@ -50,3 +50,17 @@ class TokenSchema(Schema):
 class NewTokenSchema(Schema):
     token = fields.String(metadata={"description": "shown once; send as `Authorization: Bearer`"})
     user = fields.Nested(MeSchema)
+
+
+class AdminUserSchema(MeSchema):
+    """An account as site admins see it, with its standing."""
+
+    suspended = fields.Function(lambda u: u.suspended_at is not None)
+    suspended_at = fields.DateTime(allow_none=True)
+    suspended_reason = fields.String()
+
+
+class UserSearchArgsSchema(Schema):
+    q = fields.String(load_default=None)
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=None)

@@ -16,6 +16,7 @@ class WorkspaceUpdateSchema(Schema):
     visibility = fields.String()
     join_policy = fields.String()
     archived = fields.Boolean()
+    premoderation = fields.Boolean(metadata={"description": "new members' first posts wait for approval"})
 
 
 class WorkspaceSchema(WorkspaceUpdateSchema):
@@ -43,6 +44,7 @@ class JoinSchema(Schema):
 
 
 class MembershipSchema(Schema):
+    id = fields.Integer()
     user = fields.Nested(UserRefSchema)
     role = fields.String()
     state = fields.String()

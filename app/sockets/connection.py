@@ -10,9 +10,9 @@ from flask_socketio import join_room
 from app.actions.accounts import load_token_user, session_key_hash
 from app.extensions import socketio
 from app.identity import current_actor
+from app.live.registry import SocketInfo, sockets
 from app.live.rooms import session_room, token_room, user_room
 from app.sockets.presence import forget_socket
-from app.sockets.registry import SocketInfo, sockets
 from app.sockets.tasks import ensure_background_tasks
 
 

@@ -15,8 +15,8 @@ from app.actions.accounts import load_token_user
 from app.errors import DomainError, Invalid, RateLimited, Unauthenticated
 from app.extensions import limiter, socketio
 from app.identity import current_actor
+from app.live.registry import SocketInfo, sockets
 from app.models import User
-from app.sockets.registry import SocketInfo, sockets
 
 log = logging.getLogger(__name__)
 Ack = dict[str, Any]

@@ -12,9 +12,9 @@ from app.access import access_thread
 from app.errors import Forbidden
 from app.extensions import socketio
 from app.live.presence import PresenceStore, make_store, summarise
+from app.live.registry import sockets
 from app.live.rooms import thread_room
 from app.sockets.handling import Ack, int_field, socket_actor, socket_event, this_socket
-from app.sockets.registry import sockets
 
 
 def store() -> PresenceStore:
@@ -75,8 +75,9 @@ def forget_socket(sid: str) -> None:
 def watch_thread(data: dict[str, Any]) -> Ack:
     """Count this socket among the thread's viewers and let it see who types there."""
     thread_id = int_field(data, "thread") or 0
-    access_thread(socket_actor(), thread_id)
+    seen = access_thread(socket_actor(), thread_id)
     join_room(thread_room(thread_id))
+    this_socket().threads[thread_id] = seen.workspace.id  # to leave it if the workspace is lost
     return {"ok": True, "presence": enter(thread_room(thread_id))}
 
 
@@ -84,6 +85,7 @@ def watch_thread(data: dict[str, Any]) -> Ack:
 def unwatch_thread(data: dict[str, Any]) -> Ack:
     thread_id = int_field(data, "thread") or 0
     leave_room(thread_room(thread_id))
+    this_socket().threads.pop(thread_id, None)
     leave(thread_room(thread_id))
     return {"ok": True}
 

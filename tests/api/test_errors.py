@@ -58,6 +58,25 @@ SCOPED_PATHS = [
     ("PATCH", "/posts/{post}", {"body": "Muutettu"}),
     ("DELETE", "/posts/{post}", None),
     ("POST", "/posts/{post}/reactions", {"emoji": "👍"}),
+    ("PATCH", "/workspaces/{slug}/members/{other}", {"role": "moderator"}),
+    ("DELETE", "/workspaces/{slug}/members/{other}", None),
+    ("GET", "/workspaces/{slug}/bans", None),
+    ("POST", "/workspaces/{slug}/bans", {"user_id": 1, "reason": "Häirintä"}),
+    ("DELETE", "/workspaces/{slug}/bans/{other}", None),
+    ("GET", "/workspaces/{slug}/join-requests", None),
+    ("GET", "/workspaces/{slug}/invitations", None),
+    ("POST", "/workspaces/{slug}/invitations", {"email": "uusi@example.fi"}),
+    ("GET", "/workspaces/{slug}/flags", None),
+    ("GET", "/workspaces/{slug}/pending-posts", None),
+    ("GET", "/workspaces/{slug}/audit", None),
+    ("POST", "/posts/{post}/flags", {"reason": "spam"}),
+    ("POST", "/posts/{post}/hide", {"reason": "Asiaton"}),
+    ("POST", "/posts/{post}/restore", None),
+    ("POST", "/posts/{post}/approve", None),
+    ("POST", "/posts/{post}/reject", {}),
+    ("POST", "/posts/{post}/purge", None),
+    ("PATCH", "/threads/{thread}", {"locked": True}),
+    ("DELETE", "/threads/{thread}", None),
 ]
 SCOPED_IDS = [f"{method} {path}" for method, path, _ in SCOPED_PATHS]
 _PLACEHOLDERS = {"slug": "{slug}", "thread_id": "{thread}", "post_id": "{post}"}
@@ -69,7 +88,9 @@ def private_post(member, private_workspace) -> Post:
 
 
 def fill(path: str, slug: str, thread_id: int, post_id: int) -> str:
-    return path.format(slug=slug, thread=thread_id, post=post_id)
+    """The path with real or missing ids; {other} is always the same person, so the answers for
+    a hidden workspace and a missing one can be compared byte for byte."""
+    return path.format(slug=slug, thread=thread_id, post=post_id, other=1)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)

@@ -15,6 +15,7 @@ class SocketInfo:
     token_id: int | None = None
     workspaces: dict[int, str] = field(default_factory=dict)  # subscribed: id -> slug
     scopes: set[str] = field(default_factory=set)              # presence scopes it is counted in
+    threads: dict[int, int] = field(default_factory=dict)      # watched: thread id -> its workspace id
 
     @property
     def viewer(self) -> dict[str, object]:

@@ -1,0 +1,170 @@
+"""Reading what moderators and admins work from: queues, invitations, bans, the audit log, notices."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
+from sqlalchemy.sql import Select
+
+from app import policy
+from app.extensions import db
+from app.models import (
+    AuditEntry,
+    Flag,
+    FlagState,
+    Invitation,
+    Membership,
+    MembershipState,
+    Notification,
+    Post,
+    Role,
+    Thread,
+    User,
+    Workspace,
+    utcnow,
+)
+from app.queries.paging import Page, clamp_limit, cursor_int, decode_cursor, encode_cursor
+
+T = TypeVar("T")
+
+
+def newest_first(query: Select[T], id_column: InstrumentedAttribute[int], cursor: str | None,
+                 size: int) -> Page[T]:
+    """A keyset page of `query` by descending id: the cursor is the last id shown."""
+    after = decode_cursor(cursor, 1)
+    if after is not None:
+        query = query.where(id_column < cursor_int(after[0]))
+    rows = list(db.session.scalars(query.order_by(id_column.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, encode_cursor([getattr(rows[-1], id_column.key)]) if more else None)
+
+
+def list_join_requests(ws: Workspace) -> list[Membership]:
+    """Pending requests to join, oldest first (first come, first served)."""
+    query = select(Membership).options(joinedload(Membership.workspace)).where(
+        Membership.workspace_id == ws.id, Membership.state == MembershipState.REQUESTED
+    ).order_by(Membership.id)
+    return list(db.session.scalars(query))
+
+
+def list_pending_invitations(ws: Workspace) -> list[Invitation]:
+    query = (
+        select(Invitation)
+        .options(joinedload(Invitation.user), joinedload(Invitation.inviter), joinedload(Invitation.workspace))
+        .where(Invitation.workspace_id == ws.id, Invitation.accepted_at.is_(None),
+               Invitation.withdrawn_at.is_(None), Invitation.expires_at > utcnow())
+        .order_by(Invitation.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def list_banned(ws: Workspace) -> list[Membership]:
+    query = select(Membership).where(
+        Membership.workspace_id == ws.id, Membership.state == MembershipState.BANNED
+    ).order_by(Membership.id.desc())
+    return list(db.session.scalars(query))
+
+
+def _in(workspace_ids: list[int] | None, column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    return column.in_(workspace_ids) if workspace_ids is not None else true()
+
+
+def list_open_flags(workspace_ids: list[int] | None, limit: int = 200) -> list[Flag]:
+    """Open reports, oldest first, with their posts, threads and reporters loaded
+    (workspace_ids None: the whole network, for admins)."""
+    query = (
+        select(Flag)
+        .options(
+            joinedload(Flag.reporter), joinedload(Flag.workspace),
+            joinedload(Flag.post).joinedload(Post.author), joinedload(Flag.post).joinedload(Post.thread),
+        )
+        .where(Flag.state == FlagState.OPEN, _in(workspace_ids, Flag.workspace_id))
+        .order_by(Flag.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_pending_posts(workspace_ids: list[int] | None, limit: int = 200) -> list[Post]:
+    """Posts waiting for approval, oldest first."""
+    query = (
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.workspace))
+        .where(Post.pending.is_(True), Post.deleted_at.is_(None), _in(workspace_ids, Thread.workspace_id))
+        .order_by(Post.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def count_review_items(ws: Workspace) -> int:
+    """Open reports, waiting posts and join requests: the number on the moderators' badge."""
+    flags = select(func.count()).where(Flag.workspace_id == ws.id, Flag.state == FlagState.OPEN)
+    posts = select(func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id).where(
+        Thread.workspace_id == ws.id, Post.pending.is_(True), Post.deleted_at.is_(None))
+    requests = select(func.count()).where(Membership.workspace_id == ws.id,
+                                          Membership.state == MembershipState.REQUESTED)
+    row = db.session.execute(select(flags.scalar_subquery(), posts.scalar_subquery(),
+                                    requests.scalar_subquery())).one()
+    return int(sum(row))
+
+
+def list_audit(workspace_id: int | None, cursor: str | None = None, limit: object = None, *,
+               action: str | None = None, actor_id: int | None = None, network: bool = False,
+               default: int = 50) -> Page[AuditEntry]:
+    """Audit entries, newest first: one workspace's, or (network=True) all of them, for admins."""
+    size = clamp_limit(limit, default)
+    query = select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.workspace))
+    if not network:
+        query = query.where(AuditEntry.workspace_id == workspace_id)
+    if action:
+        query = query.where(or_(AuditEntry.action == action, AuditEntry.action.startswith(action + ".")))
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    return newest_first(query, AuditEntry.id, cursor, size)
+
+
+def audit_actions(workspace_id: int | None, network: bool = False) -> list[str]:
+    """The kinds of action recorded so far, for the filter menu."""
+    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    if not network:
+        query = query.where(AuditEntry.workspace_id == workspace_id)
+    return list(db.session.scalars(query))
+
+
+def list_notifications(user: User, cursor: str | None = None, limit: object = None,
+                       default: int = 30) -> Page[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id)
+    return newest_first(query, Notification.id, cursor, clamp_limit(limit, default))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def moderated_workspaces(user: User) -> list[Workspace]:
+    """Where the user may move threads: the workspaces they moderate (every one, for admins)."""
+    query = select(Workspace).where(Workspace.archived == false()).order_by(Workspace.name)
+    if not policy.is_admin(user):
+        mine = select(Membership.workspace_id).where(
+            Membership.user_id == user.id, Membership.state == MembershipState.ACTIVE,
+            Membership.role.in_([Role.OWNER, Role.MODERATOR]))
+        query = query.where(Workspace.id.in_(mine))
+    return list(db.session.scalars(query))
+
+
+def list_users(search: str = "", cursor: str | None = None, limit: object = None, default: int = 50) -> Page[User]:
+    """Every account, for admins: newest first, optionally matching a name, email or organisation."""
+    size = clamp_limit(limit, default)
+    query = select(User)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern),
+                                func.lower(User.organisation).like(pattern)))
+    return newest_first(query, User.id, cursor, size)
