@@ -12,7 +12,7 @@ from app.actions.unit import transactional
 from app.actions.workspaces import bump_member_count, count_owners, member_event
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
-from app.live.control import leave_rooms_after_commit
+from app.live.control import join_room_after_commit, leave_rooms_after_commit
 from app.live.log import record_event
 from app.live.rooms import workspace_moderators_room, workspace_room
 from app.models import Membership, MembershipState, Role, User, Workspace
@@ -50,8 +50,11 @@ def _lose_live_access(user_id: int, ws: Workspace) -> None:
     leave_rooms_after_commit(user_id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug, ws.id)
 
 
-def _drop_moderator_room_if_demoted(membership: Membership, ws: Workspace) -> None:
-    if membership.rank < Role.MODERATOR.rank:
+def _follow_moderator_room(membership: Membership, ws: Workspace) -> None:
+    """A new role reaches open sockets at once: moderators' events start or stop arriving."""
+    if membership.rank >= Role.MODERATOR.rank:
+        join_room_after_commit(membership.user_id, workspace_moderators_room(ws.id), ws.id)
+    else:
         leave_rooms_after_commit(membership.user_id, [workspace_moderators_room(ws.id)])
 
 
@@ -76,7 +79,7 @@ def do_change_role(actor: User, slug: str, user_id: int, role: object) -> Member
     audit(actor, "member.role_changed", "user", user.id, user.display_name, ws, old=old_role, new=new_role)
     record_event(ws, "member.updated", {"user": _USER_REF.dump(user), "role": new_role})
     notify(user.id, "member.role_changed", workspace=ws.slug, workspace_name=ws.name, role=new_role)
-    _drop_moderator_room_if_demoted(target, ws)
+    _follow_moderator_room(target, ws)
     return target
 
 

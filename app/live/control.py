@@ -83,6 +83,8 @@ def carry_out(order: dict[str, Any]) -> None:
         _evict(order)
     elif order.get("op") == "leave":
         _leave(order)
+    elif order.get("op") == "join":
+        _join(order)
 
 
 def _leave(order: dict[str, Any]) -> None:
@@ -103,6 +105,16 @@ def _leave(order: dict[str, Any]) -> None:
         if order.get("unsubscribed"):
             socketio.server.emit("unsubscribed", {"workspace": order["unsubscribed"]}, to=sid,
                                  namespace=NAMESPACE, ignore_queue=True)
+
+
+def _join(order: dict[str, Any]) -> None:
+    """Add a user's local sockets that follow a workspace to one of its rooms (a new moderator's
+    open pages start receiving the moderators' events without a reload)."""
+    workspace_id, room = int(order["workspace_id"]), str(order["room"])
+    for sid in _local_sids(user_room(int(order["user_id"]))):
+        info = sockets.get(sid)
+        if info is not None and workspace_id in info.workspaces:
+            socketio.server.enter_room(sid, room, namespace=NAMESPACE)
 
 
 def _user_of(sid: str) -> int | None:
@@ -140,4 +152,10 @@ def leave_rooms_after_commit(user_id: int, rooms: list[str], unsubscribed: str |
     take them out of the rooms of that workspace's threads they watch."""
     order = {"op": "leave", "user_id": user_id, "rooms": rooms, "unsubscribed": unsubscribed,
              "workspace_id": workspace_id}
+    after_commit(lambda: control.send(order))
+
+
+def join_room_after_commit(user_id: int, room: str, workspace_id: int) -> None:
+    """Add the user's sockets that follow the workspace to `room`, on every process, after commit."""
+    order = {"op": "join", "user_id": user_id, "room": room, "workspace_id": workspace_id}
     after_commit(lambda: control.send(order))
