@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from app.actions import accounts, threads, workspaces
+from app.actions import accounts, moderation, threads, workspaces
 from app.actions.unit import transactional
 from app.demo_content import USERS, WORKSPACES, DemoThread, DemoUser
 from app.extensions import db
@@ -43,7 +43,33 @@ def seed_demo() -> tuple[str, str]:
             _demo_thread(ws, thread, people, days_ago=2 + 5 * age)
         latest = select(func.max(Thread.last_activity_at)).where(Thread.workspace_id == ws.id).scalar_subquery()
         db.session.execute(update(Workspace).where(Workspace.id == ws.id).values(last_activity_at=latest))
+    _demo_moderation(people)
     return ADMIN_EMAIL, f"{admin_password}\n  demo members (e.g. {USERS[0]['email']}): {member_password}"
+
+
+def _demo_moderation(people: dict[str, User]) -> None:
+    """Something in the moderators' queues: a request to join a workspace that takes requests, and
+    a report on a post in the first workspace (whose owner is the demo's example member)."""
+    asking = next(spec for spec in WORKSPACES if spec["join_policy"] == "request")
+    inside = {handle for handle, _role in asking["members"]}
+    newcomer = next(user for handle, user in people.items() if handle not in inside)
+    workspaces.do_join_workspace(newcomer, asking["slug"], REQUEST_MESSAGE)
+    first = WORKSPACES[0]
+    post = db.session.scalars(
+        select(Post).join(Thread, Thread.id == Post.thread_id)
+        .join(Workspace, Workspace.id == Thread.workspace_id)
+        .where(Workspace.slug == first["slug"], Post.number > 1).order_by(Post.id)
+    ).first()
+    if post is None:
+        return
+    members = [people[handle] for handle, _role in first["members"]]
+    reporter = next(user for user in members if user.id != post.author_id and user.handle != first["owner"])
+    moderation.do_flag_post(reporter, post.id, "off_topic", FLAG_TEXT)
+
+
+REQUEST_MESSAGE = ("Hei! Vastaan kaupunkimme hyvinvointialueyhteistyöstä ja haluaisin seurata "
+                   "sosiaalisen kestävyyden keskusteluja.")
+FLAG_TEXT = "Tämä sopisi paremmin omaan ketjuunsa, nyt keskustelu harhautuu aiheesta."
 
 
 def _demo_user(spec: DemoUser, password: str) -> User:
