@@ -15,7 +15,7 @@ from slugify import slugify
 from sqlalchemy import delete, func, select
 
 from app.actions.unit import transactional
-from app.errors import NotFound
+from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.live.control import disconnect_room_after_commit
 from app.live.rooms import session_room, token_room
@@ -126,6 +126,7 @@ def find_user_by_email(email: str) -> User | None:
 @transactional
 def check_credentials(email: object, password: object) -> User | None:
     """The active user with this email and password, or None; unknown emails take as long.
+    A suspended account with the right password is told so (Forbidden, with the reason).
 
     A hash made with weaker parameters (or by Werkzeug) is replaced with a fresh argon2id one.
     """
@@ -135,9 +136,13 @@ def check_credentials(email: object, password: object) -> User | None:
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
+    if not user.is_active:
+        # Only someone who knows the password learns that the account is suspended, and why.
+        raise Forbidden(_("Your account has been suspended: %(reason)s Contact the network's administrators.",
+                          reason=user.suspended_reason))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return user if user.is_active else None
+    return user
 
 
 @transactional

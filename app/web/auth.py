@@ -10,7 +10,7 @@ from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.actions import accounts
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import limiter
 from app.identity import current_actor, require_actor
 from app.models import User
@@ -40,7 +40,8 @@ def safe_next(target: str | None) -> str:
     return url_for("workspaces.directory")
 
 
-def _sign_in(user: User, remember: bool) -> None:
+def sign_in_session(user: User, remember: bool) -> None:
+    """Start a server-side session for the user and a fresh cookie session (also used by invitations)."""
     accounts.do_start_session(user, request.headers.get("User-Agent", ""), remember)
     session.clear()  # a fresh session on every sign-in (no fixation)
     login_user(user, remember=remember)
@@ -51,9 +52,13 @@ def _sign_in(user: User, remember: bool) -> None:
 def sign_in() -> str | Response:
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.check_credentials(form.email.data, form.password.data)
+        try:
+            user = accounts.check_credentials(form.email.data, form.password.data)
+        except Forbidden as suspended:
+            form.form_errors.append(suspended.message)
+            return render_template("auth/sign_in.html", form=form), 403  # type: ignore[return-value]
         if user is not None:
-            _sign_in(user, bool(form.remember.data))
+            sign_in_session(user, bool(form.remember.data))
             return redirect(safe_next(form.next.data))
         form.form_errors.append(_("The email or password is not right."))
     return render_template("auth/sign_in.html", form=form)
@@ -86,7 +91,7 @@ def register() -> str | Response:
         except Invalid as error:
             show_errors(form, error)
         else:
-            _sign_in(user, remember=False)
+            sign_in_session(user, remember=False)
             flash(_("Welcome to Virtuaalikortteli! Join a workspace to take part."), "success")
             return redirect(url_for("workspaces.directory"))
     return render_template("auth/register.html", form=form)

@@ -138,3 +138,15 @@ def test_session_cookie_is_httponly_and_lax(web: WebClient, member: User) -> Non
     header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "HttpOnly" in header
     assert "SameSite=Lax" in header
+
+
+def test_suspended_account_is_told_why_only_with_the_right_password(web: WebClient, admin: User, member: User) -> None:
+    from app.actions.admin import do_suspend
+
+    do_suspend(admin, member.id, "Toistuvaa häirintää.")
+    told = web.post("/sign-in", {"email": member.email, "password": PASSWORD})
+    assert told.status_code == 403
+    assert "Toistuvaa häirintää." in told.get_data(as_text=True)
+    guessed = web.post("/sign-in", {"email": member.email, "password": "väärä-salasana-123"})
+    assert "Toistuvaa häirintää." not in guessed.get_data(as_text=True)
+    assert "/sign-in" in web.get("/settings").headers["Location"]  # not signed in either way
