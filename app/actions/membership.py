@@ -9,7 +9,7 @@ from app.access import WorkspaceAccess, access_workspace, get_membership
 from app.actions.audit import audit
 from app.actions.notifications import notify
 from app.actions.unit import transactional
-from app.actions.workspaces import bump_member_count, count_owners, member_event
+from app.actions.workspaces import bump_member_count, count_owners, end_membership, member_event
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.live.control import join_room_after_commit, leave_rooms_after_commit
@@ -65,6 +65,8 @@ def do_change_role(actor: User, slug: str, user_id: int, role: object) -> Member
     ws = seen.workspace
     errors = FieldErrors()
     new_role = errors.choice("role", role, [r.value for r in Role], "")
+    if not new_role and "role" not in errors.fields:
+        errors.add("role", _("Choose a role."))
     errors.raise_if_any()
     user, target = _target(ws, user_id)
     if target is None or not target.is_active:
@@ -94,17 +96,9 @@ def do_remove_member(actor: User, slug: str, user_id: int, reason: object = "") 
         raise NotFound(_("This person is not a member of the workspace."))
     if not policy.can_remove_member(actor, seen.membership, target, count_owners(ws.id)):
         raise Forbidden(_("You cannot remove this member."))
-    role = target.role
-    db.session.delete(target)
-    db.session.flush()
-    bump_member_count(ws, -1)
-    member_event(ws, "member.left", user, role)
-    audit(actor, "member.removed", "user", user.id, user.display_name, ws, why, role=role)
+    audit(actor, "member.removed", "user", user.id, user.display_name, ws, why, role=target.role)
+    end_membership(ws, user, target)
     notify(user.id, "member.removed", workspace=ws.slug, workspace_name=ws.name, reason=why)
-    if not policy.can_view_workspace(user, ws, None):
-        _lose_live_access(user.id, ws)
-    else:
-        leave_rooms_after_commit(user.id, [workspace_moderators_room(ws.id)])
 
 
 @transactional

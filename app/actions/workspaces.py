@@ -166,16 +166,21 @@ def do_leave_workspace(actor: User, slug: str) -> None:
         raise Conflict(_("You are not a member of this workspace."))
     if not policy.can_leave_workspace(actor, membership, count_owners(ws.id)):
         raise Conflict(_("You are the last owner: name another owner before leaving."))
+    end_membership(ws, actor, membership)
+
+
+def end_membership(ws: Workspace, user: User, membership: Membership) -> None:
+    """Take an active member out (leaving or removed): count, announce, and stop live delivery of
+    what they may no longer see (a private workspace's events, the moderators' events)."""
     role = membership.role
     db.session.delete(membership)
     db.session.flush()
     bump_member_count(ws, -1)
-    member_event(ws, "member.left", actor, role)
-    if not policy.can_view_workspace(actor, ws, None):
-        # A private workspace's events stop reaching the sockets of someone no longer in it.
-        leave_rooms_after_commit(actor.id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug, ws.id)
+    member_event(ws, "member.left", user, role)
+    if not policy.can_view_workspace(user, ws, None):
+        leave_rooms_after_commit(user.id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug, ws.id)
     else:
-        leave_rooms_after_commit(actor.id, [workspace_moderators_room(ws.id)])
+        leave_rooms_after_commit(user.id, [workspace_moderators_room(ws.id)])
 
 
 @transactional
