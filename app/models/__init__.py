@@ -1,6 +1,7 @@
 """The data model, one module per domain; this package only re-exports."""
 
 from app.models.base import Base, utcnow
+from app.models.documents import Attachment, Document, DocumentKind, DocumentRevision
 from app.models.events import Event
 from app.models.moderation import (
     AuditEntry,
@@ -18,9 +19,13 @@ from app.models.workspaces import JoinPolicy, Membership, MembershipState, Role,
 __all__ = [
     "REACTIONS",
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "Base",
+    "Document",
+    "DocumentKind",
+    "DocumentRevision",
     "Event",
     "Flag",
     "FlagReason",

@@ -27,6 +27,10 @@ class Thread(Base):
     locked: Mapped[bool] = mapped_column(default=False)
     # Started by a pre-moderated member: seen only by its author and moderators until approved.
     pending: Mapped[bool] = mapped_column(default=False)
+    # The discussion of a document: shown on the document's page, not in the workspace's thread list.
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE", use_alter=True), default=None, unique=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Number of posts ever written (deleted ones keep their number); the next post gets post_count + 1.

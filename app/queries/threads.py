@@ -29,7 +29,7 @@ def list_threads(ws: Workspace, cursor: str | None = None, limit: object = None,
     size = clamp_limit(limit, default)
     query = (
         select(Thread)
-        .where(Thread.workspace_id == ws.id, shown_to(Thread, viewer, moderator))
+        .where(Thread.workspace_id == ws.id, Thread.document_id.is_(None), shown_to(Thread, viewer, moderator))
         .options(joinedload(Thread.author), joinedload(Thread.last_author), joinedload(Thread.workspace))
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(size + 1)
