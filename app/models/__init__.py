@@ -1,7 +1,7 @@
 """The data model, one module per domain; this package only re-exports."""
 
 from app.models.base import Base, utcnow
-from app.models.documents import Attachment, Document, DocumentKind, DocumentRevision
+from app.models.documents import Attachment, Document, DocumentFacet, DocumentKind, DocumentRevision
 from app.models.events import Event
 from app.models.moderation import (
     AuditEntry,
@@ -24,6 +24,7 @@ __all__ = [
     "AuditLogIsAppendOnly",
     "Base",
     "Document",
+    "DocumentFacet",
     "DocumentKind",
     "DocumentRevision",
     "Event",

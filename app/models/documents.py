@@ -90,3 +90,15 @@ class Attachment(Base):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class DocumentFacet(Base):
+    """One filterable value of a good practice (a theme, an SDG number, the organisation), kept
+    normalised in its own indexed rows so the library filters in SQL on every database."""
+
+    __tablename__ = "document_facets"
+    __table_args__ = (Index("ix_document_facets_lookup", "facet", "value"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(16), primary_key=True)  # "theme", "sdg", "organisation"
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)

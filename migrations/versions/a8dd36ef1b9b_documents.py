@@ -39,6 +39,16 @@ def upgrade():
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index('ix_documents_workspace', ['workspace_id', 'updated_at', 'id'], unique=False)
 
+    op.create_table('document_facets',
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('facet', sa.String(length=16), nullable=False),
+    sa.Column('value', sa.String(length=120), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_document_facets_document_id_documents'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('document_id', 'facet', 'value', name=op.f('pk_document_facets'))
+    )
+    with op.batch_alter_table('document_facets', schema=None) as batch_op:
+        batch_op.create_index('ix_document_facets_lookup', ['facet', 'value'], unique=False)
+
     op.create_table('document_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
@@ -103,6 +113,10 @@ def downgrade():
 
     op.drop_table('attachments')
     op.drop_table('document_revisions')
+    with op.batch_alter_table('document_facets', schema=None) as batch_op:
+        batch_op.drop_index('ix_document_facets_lookup')
+
+    op.drop_table('document_facets')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index('ix_documents_workspace')
 
