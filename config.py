@@ -99,7 +99,9 @@ class Config:
 
     # Forms and uploads
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+    UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+    # The whole request may carry one file of the largest size plus the form around it.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", UPLOAD_MAX_BYTES + 1024 * 1024)
 
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import policy
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Membership, Post, Thread, User, Workspace
+from app.models import Attachment, Document, Membership, Post, Thread, User, Workspace
 from app.validation import SLUG_RE
 
 
@@ -33,6 +33,12 @@ class ThreadAccess(WorkspaceAccess):
 @dataclass(frozen=True)
 class PostAccess(ThreadAccess):
     post: Post
+
+
+@dataclass(frozen=True)
+class DocumentAccess(WorkspaceAccess):
+    document: Document
+    thread: Thread | None  # its discussion
 
 
 def get_membership(user: User | None, workspace_id: int) -> Membership | None:
@@ -90,3 +96,32 @@ def access_profile(viewer: User | None, user_id: int) -> User:
     if user is None or not policy.can_view_profile(viewer, user):
         raise NotFound()
     return user
+
+
+def access_document(user: User | None, document_id: int, for_update: bool = False) -> DocumentAccess:
+    """A document with its discussion thread. `for_update` locks its row until commit (PostgreSQL;
+    SQLite writers are serialised already), so saves of one document queue up instead of racing."""
+    query = select(Document).where(Document.id == document_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    document = db.session.scalar(query)
+    if document is None:
+        raise NotFound()
+    seen = _visible(user, document.workspace)
+    thread = db.session.scalar(select(Thread).where(Thread.document_id == document.id))
+    return DocumentAccess(seen.workspace, seen.membership, document, thread)
+
+
+def access_attachment(user: User | None, attachment_id: int) -> Attachment:
+    """An attachment, for those who may see the document or the post it belongs to; NotFound alike
+    for everyone else, so a private workspace's file cannot be found by guessing its number."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    if attachment.post_id is not None:
+        access_post(user, attachment.post_id)
+    elif attachment.document_id is not None:
+        access_document(user, attachment.document_id)
+    else:
+        raise NotFound()
+    return attachment

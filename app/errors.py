@@ -11,10 +11,13 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = "The request could not be understood."
 
-    def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None,
+                 details: dict[str, object] | None = None) -> None:
         super().__init__(message or self.code)
         self.message = message or self.default_message
         self.fields = fields or {}
+        # More for machine clients, merged into the JSON answer (e.g. a conflict's current revision).
+        self.details = details or {}
 
 
 class Unauthenticated(DomainError):
@@ -41,6 +44,12 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     default_message = "That conflicts with the current state."
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+    default_message = "That is too large."
 
 
 class Invalid(DomainError):

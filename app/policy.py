@@ -287,3 +287,16 @@ def can_view_profile(viewer: User | None, profile: User) -> bool:
     if not is_signed_in(viewer):
         return False
     return profile.is_active or is_admin(viewer)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def can_edit_documents(user: User | None, ws: Workspace, membership: Membership | None) -> bool:
+    """Members write and edit the workspace's documents together (a wiki among members)."""
+    return can_start_thread(user, ws, membership)
+
+
+def can_attach_to_post(user: User | None, post: Post, membership: Membership | None) -> bool:
+    """A post's author adds files to it while they may still edit it."""
+    return can_edit_post(user, post, membership)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.api import admin, auth, moderation, notifications, threads, users, workspaces
+from app.api import admin, auth, documents, moderation, notifications, threads, users, workspaces
 from app.api.common import API_PREFIX, JsonApi, install_request_checks
 from app.extensions import csrf
 
@@ -20,7 +20,7 @@ def install_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "cookie", {"type": "apiKey", "in": "cookie", "name": "session", "description": "with X-CSRFToken"}
     )
-    for module in (auth, users, workspaces, threads, moderation, notifications, admin):
+    for module in (auth, users, workspaces, threads, moderation, notifications, admin, documents):
         csrf.exempt(module.blp)  # cookie requests are checked in install_request_checks instead
         api.register_blueprint(module.blp)
     install_request_checks(app)

@@ -39,7 +39,7 @@ def _webargs_fields(error: HTTPException) -> dict[str, str]:
 
 def api_error_response(error: Exception) -> Response:
     if isinstance(error, DomainError):
-        body: dict[str, Any] = {"error": error.code, "message": error.message or error.code}
+        body: dict[str, Any] = {**error.details, "error": error.code, "message": error.message or error.code}
         if error.fields:
             body["fields"] = error.fields
         response = jsonify(body)
