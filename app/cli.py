@@ -1,4 +1,5 @@
-"""Commands for operators: `flask --app wsgi seed-demo`, `create-admin EMAIL`, `prune-events`."""
+"""Commands for operators: `flask --app wsgi seed-demo`, `create-admin EMAIL`, `prune-events`,
+`prune-files`."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import secrets
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
 from app.actions import accounts
 from app.actions.unit import transactional
 from app.demo import database_is_empty, seed_demo
+from app.extensions import db
 from app.live.retention import prune_events
+from app.models import Attachment
+from app.storage import prune_files
 
 
 @transactional
@@ -53,3 +58,9 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Created admin {email} with password: {password}")
         else:
             click.echo(f"{email} is now a site admin.")
+
+    @app.cli.command("prune-files")
+    def prune_files_command() -> None:
+        """Delete uploaded files that no attachment refers to any more (older than an hour)."""
+        in_use = set(db.session.scalars(select(Attachment.sha256).distinct()))
+        click.echo(f"Removed {prune_files(app.config['UPLOAD_DIR'], in_use)} unused files.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -162,3 +163,19 @@ def send_stored(root: str, sha256: str, content_type: str, name: str, thumbnail:
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+def prune_files(root: str, in_use: set[str], older_than_seconds: float = 3600.0) -> int:
+    """Delete stored files (and their thumbnails) that no attachment names any more, e.g. after an
+    admin deleted a post for good. Recent files are spared: an upload may still be committing."""
+    removed, cutoff = 0, time.time() - older_than_seconds
+    objects = Path(root) / "objects"
+    if not objects.is_dir():
+        return 0
+    for path in objects.glob("*/*"):
+        if path.name in in_use or path.stat().st_mtime > cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        thumbnail_path(root, path.name).unlink(missing_ok=True)
+        removed += 1
+    return removed
