@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from app.actions import accounts, moderation, threads, workspaces
+from app.actions import accounts, documents, moderation, threads, workspaces
 from app.actions.unit import transactional
 from app.demo_content import USERS, WORKSPACES, DemoThread, DemoUser
+from app.demo_documents import DOCUMENTS
 from app.extensions import db
 from app.models import Post, Thread, User, Workspace, utcnow
 
@@ -44,6 +45,7 @@ def seed_demo() -> tuple[str, str]:
         latest = select(func.max(Thread.last_activity_at)).where(Thread.workspace_id == ws.id).scalar_subquery()
         db.session.execute(update(Workspace).where(Workspace.id == ws.id).values(last_activity_at=latest))
     _demo_moderation(people)
+    _demo_documents(people)
     return ADMIN_EMAIL, f"{admin_password}\n  demo members (e.g. {USERS[0]['email']}): {member_password}"
 
 
@@ -70,6 +72,15 @@ def _demo_moderation(people: dict[str, User]) -> None:
 REQUEST_MESSAGE = ("Hei! Vastaan kaupunkimme hyvinvointialueyhteistyöstä ja haluaisin seurata "
                    "sosiaalisen kestävyyden keskusteluja.")
 FLAG_TEXT = "Tämä sopisi paremmin omaan ketjuunsa, nyt keskustelu harhautuu aiheesta."
+
+
+def _demo_documents(people: dict[str, User]) -> None:
+    """Good practices and a page, each edited once so that history and differences show."""
+    for spec in DOCUMENTS:
+        doc = documents.do_create_document(people[spec["author"]], spec["workspace"], spec["title"], spec["body"],
+                                           spec["kind"], spec["fields"] or None)
+        editor, addition, summary = spec["edit"]
+        documents.do_save_document(people[editor], doc.id, spec["body"] + addition, 1, summary=summary)
 
 
 def _demo_user(spec: DemoUser, password: str) -> User:
