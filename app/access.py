@@ -41,14 +41,14 @@ class DocumentAccess(WorkspaceAccess):
     thread: Thread | None  # its discussion
 
 
-def get_membership(user: User | None, workspace_id: int) -> Membership | None:
+def get_membership(user: User | None, workspace_id: int, fresh: bool = False) -> Membership | None:
+    """The user's membership row; `fresh` re-reads it from the database (after taking a lock)."""
     if user is None:
         return None
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.workspace_id == workspace_id, Membership.user_id == user.id
-        )
-    )
+    query = select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user.id)
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def _visible(user: User | None, ws: Workspace | None) -> WorkspaceAccess:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
 
 from app import policy
 from app.access import WorkspaceAccess, access_workspace, get_membership
 from app.actions.audit import audit
 from app.actions.notifications import notify
 from app.actions.unit import transactional
-from app.actions.workspaces import bump_member_count, count_owners, end_membership, member_event
+from app.actions.workspaces import bump_member_count, count_owners, end_membership, lock_workspace, member_event
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.live.control import join_room_after_commit, leave_rooms_after_commit
 from app.live.log import record_event
 from app.live.rooms import workspace_moderators_room, workspace_room
-from app.models import Membership, MembershipState, Role, User, Workspace
+from app.models import Invitation, Membership, MembershipState, Role, User, Workspace, utcnow
 from app.schemas.common import UserRefSchema
 from app.validation import FieldErrors
 
@@ -35,7 +36,24 @@ def _target(ws: Workspace, user_id: int) -> tuple[User, Membership | None]:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("No such person."))
-    return user, get_membership(user, ws.id)
+    return user, get_membership(user, ws.id, fresh=True)
+
+
+def _moderate_members(actor: User, slug: str) -> WorkspaceAccess:
+    """As `moderate`, then take the workspace's row lock (held to commit) before anyone's membership
+    is read: moderators deciding about the same people at once go one after the other, and the
+    second sees what the first did (no request approved twice, no workspace left without an owner)."""
+    seen = moderate(actor, slug)
+    lock_workspace(seen.workspace)
+    return seen
+
+
+def _withdraw_invitations(ws: Workspace, user: User) -> None:
+    """A banned person's pending invitations stop working (and leave the moderators' list)."""
+    db.session.execute(update(Invitation).where(
+        Invitation.workspace_id == ws.id, Invitation.accepted_at.is_(None), Invitation.withdrawn_at.is_(None),
+        or_(Invitation.user_id == user.id, func.lower(Invitation.email) == user.email.lower()),
+    ).values(withdrawn_at=utcnow()))
 
 
 def check_reason(reason: object, field: str = "reason", required: bool = False) -> str:
@@ -61,7 +79,7 @@ def _follow_moderator_room(membership: Membership, ws: Workspace) -> None:
 @transactional
 def do_change_role(actor: User, slug: str, user_id: int, role: object) -> Membership:
     """Give an active member another role, within the limits of policy.can_assign_role."""
-    seen = moderate(actor, slug)
+    seen = _moderate_members(actor, slug)
     ws = seen.workspace
     errors = FieldErrors()
     new_role = errors.choice("role", role, [r.value for r in Role], "")
@@ -88,7 +106,7 @@ def do_change_role(actor: User, slug: str, user_id: int, role: object) -> Member
 @transactional
 def do_remove_member(actor: User, slug: str, user_id: int, reason: object = "") -> None:
     """Take a member out of the workspace. They may join again as its join policy allows."""
-    seen = moderate(actor, slug)
+    seen = _moderate_members(actor, slug)
     ws = seen.workspace
     why = check_reason(reason)
     user, target = _target(ws, user_id)
@@ -104,7 +122,7 @@ def do_remove_member(actor: User, slug: str, user_id: int, reason: object = "") 
 @transactional
 def do_ban(actor: User, slug: str, user_id: object, reason: object = "") -> Membership:
     """Ban someone from the workspace: they lose all access at once and cannot rejoin or ask to."""
-    seen = moderate(actor, slug)
+    seen = _moderate_members(actor, slug)
     ws = seen.workspace
     why = check_reason(reason)
     if not isinstance(user_id, int) or isinstance(user_id, bool):
@@ -126,6 +144,7 @@ def do_ban(actor: User, slug: str, user_id: object, reason: object = "") -> Memb
     record_event(ws, "member.banned", {"user": _USER_REF.dump(user), "reason": why}, audience="moderators")
     audit(actor, "member.banned", "user", user.id, user.display_name, ws, why)
     notify(user.id, "member.banned", workspace_name=ws.name, reason=why)
+    _withdraw_invitations(ws, user)
     _lose_live_access(user.id, ws)
     return target
 
@@ -133,7 +152,7 @@ def do_ban(actor: User, slug: str, user_id: object, reason: object = "") -> Memb
 @transactional
 def do_unban(actor: User, slug: str, user_id: int) -> None:
     """Lift a ban; the person may then join or ask to join again."""
-    seen = moderate(actor, slug)
+    seen = _moderate_members(actor, slug)
     ws = seen.workspace
     user, target = _target(ws, user_id)
     if not policy.is_banned(target) or target is None:
@@ -151,9 +170,13 @@ def _pending_request(actor: User, request_id: int) -> tuple[WorkspaceAccess, Mem
     if request is None or request.state != MembershipState.REQUESTED:
         raise NotFound(_("No such join request."))
     try:
-        seen = moderate(actor, request.workspace.slug)
+        seen = _moderate_members(actor, request.workspace.slug)
     except Forbidden:
         raise NotFound(_("No such join request.")) from None
+    fresh = select(Membership).where(Membership.id == request_id).execution_options(populate_existing=True)
+    request = db.session.scalar(fresh)  # as it is now that another moderator cannot be deciding it
+    if request is None or request.state != MembershipState.REQUESTED:
+        raise NotFound(_("No such join request."))
     return seen, request
 
 

@@ -12,6 +12,7 @@ from app.access import PostAccess, access_post, access_thread, access_workspace,
 from app.actions.audit import audit
 from app.actions.membership import check_reason, moderate
 from app.actions.notifications import notify
+from app.actions.threads import audience_for
 from app.actions.unit import transactional
 from app.actions.workspaces import bump_thread_count
 from app.errors import Conflict, Forbidden, NotFound
@@ -49,6 +50,8 @@ def do_flag_post(actor: User, post_id: int, reason: object, text: object = "") -
         raise Forbidden(_("You cannot report this post."))
     errors = FieldErrors()
     why = errors.choice("reason", reason, [r.value for r in FlagReason], "")
+    if not why and "reason" not in errors.fields:
+        errors.add("reason", _("Choose what is wrong with the post."))
     details = errors.text("text", text, max_length=FLAG_TEXT_MAX, min_length=0, multiline=True)
     if why == FlagReason.OTHER and not details and "text" not in errors.fields:
         errors.add("text", _("Tell the moderators what is wrong."))
@@ -89,7 +92,7 @@ def do_dismiss_flag(actor: User, flag_id: int) -> Flag:
     flag.state, flag.resolved_by_id, flag.resolved_at = FlagState.DISMISSED, actor.id, utcnow()
     db.session.flush()
     label = excerpt(flag.post.body)
-    audit(actor, "flag.dismissed", "post", flag.post_id, label, seen.workspace, reason=flag.reason)
+    audit(actor, "flag.dismissed", "post", flag.post_id, label, seen.workspace, flag_reason=flag.reason)
     record_event(seen.workspace, "flag.resolved", {"ids": [flag.id], "post_id": flag.post_id, "state": flag.state},
                  audience="moderators")
     return flag
@@ -113,7 +116,8 @@ def do_hide_post(actor: User, post_id: int, reason: object) -> Post:
     db.session.flush()
     flags = _resolve_flags(actor, post, FlagState.ACTIONED)
     audit(actor, "post.hidden", "post", post.id, excerpt(post.body), seen.workspace, why, thread_id=post.thread_id)
-    record_event(seen.workspace, "post.hidden", {"id": post.id, "thread_id": post.thread_id})
+    record_event(seen.workspace, "post.hidden", {"id": post.id, "thread_id": post.thread_id},
+                 audience=audience_for(post, seen.thread))
     if flags:
         record_event(seen.workspace, "flag.resolved", {"ids": flags, "post_id": post.id, "state": FlagState.ACTIONED},
                      audience="moderators")
@@ -132,7 +136,7 @@ def do_restore_post(actor: User, post_id: int) -> Post:
     post.hidden_at, post.hidden_reason = None, ""
     db.session.flush()
     audit(actor, "post.restored", "post", post.id, excerpt(post.body), seen.workspace, thread_id=post.thread_id)
-    record_event(seen.workspace, "post.updated", post_json(post))
+    record_event(seen.workspace, "post.updated", post_json(post), audience=audience_for(post, seen.thread))
     if post.author_id is not None and post.author_id != actor.id:
         notify(post.author_id, "post.restored", post_id=post.id, thread_title=seen.thread.title)
     return post
@@ -143,11 +147,17 @@ def do_restore_post(actor: User, post_id: int) -> Post:
 
 @transactional
 def do_approve_post(actor: User, post_id: int) -> Post:
-    """Publish a post that waited for approval; its author's later posts no longer wait."""
+    """Publish a post that waited for approval; its author's later posts no longer wait.
+
+    In a thread that waits too, the first post is approved first (it publishes the thread).
+    """
     seen = _moderated_post(actor, post_id)
     post, thread, ws = seen.post, seen.thread, seen.workspace
     if not policy.can_approve_post(actor, post, seen.membership):
         raise Conflict(_("This post is not waiting for approval."))
+    if thread.pending and post.number != 1:
+        # Publishing it would announce a thread no one but its author and the moderators may see.
+        raise Conflict(_("The thread itself is still waiting: approve its first post first."))
     post.pending = False
     if post.author_id is not None:
         db.session.execute(update(Membership).where(
@@ -278,11 +288,12 @@ def do_purge_thread(actor: User, thread_id: int, reason: object = "") -> None:
         raise Forbidden(_("Only administrators can delete for good."))
     why = check_reason(reason)
     thread, ws = seen.thread, seen.workspace
-    audit(actor, "thread.purged", "thread", thread.id, thread.title, ws, why)
+    thread_id, audience = thread.id, "moderators" if thread.pending else "all"
+    audit(actor, "thread.purged", "thread", thread_id, thread.title, ws, why)
     if not thread.pending:
         bump_thread_count(ws.id, -1)
-    db.session.execute(delete(Thread).where(Thread.id == thread.id))
-    record_event(ws, "thread.deleted", {"id": thread.id})
+    db.session.execute(delete(Thread).where(Thread.id == thread_id))
+    record_event(ws, "thread.deleted", {"id": thread_id}, audience=audience)
 
 
 @transactional
@@ -296,4 +307,5 @@ def do_purge_post(actor: User, post_id: int, reason: object = "") -> None:
     audit(actor, "post.purged", "post", post.id, excerpt(post.body), seen.workspace, why, thread_id=post.thread_id)
     db.session.execute(update(Post).where(Post.reply_to_id == post.id).values(reply_to_id=None))
     db.session.execute(delete(Post).where(Post.id == post.id))
-    record_event(seen.workspace, "post.deleted", {"id": post.id, "thread_id": seen.thread.id, "purged": True})
+    record_event(seen.workspace, "post.deleted", {"id": post.id, "thread_id": seen.thread.id, "purged": True},
+                 audience=audience_for(post, seen.thread))

@@ -122,6 +122,11 @@ def _audience(waits_for_approval: bool) -> str:
     return "moderators" if waits_for_approval else "all"
 
 
+def audience_for(post: Post, thread: Thread) -> str:
+    """What happens to a post, or in a thread, still waiting for approval is news to the moderators only."""
+    return _audience(post.pending or thread.pending)
+
+
 @transactional
 def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = None,
                   client_id: object = None) -> Post:
@@ -151,7 +156,8 @@ def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = 
         if winner is None:
             raise
         return winner
-    record_event(seen.workspace, "post.created", _post_created(post, seen.thread), audience=_audience(waits))
+    record_event(seen.workspace, "post.created", _post_created(post, seen.thread),
+                 audience=audience_for(post, seen.thread))
     return post
 
 
@@ -197,7 +203,7 @@ def do_edit_post(actor: User, post_id: int, body: object) -> Post:
     post.html = _render(seen.workspace, clean_body).html
     post.edited_at = utcnow()
     db.session.flush()
-    record_event(seen.workspace, "post.updated", post_json(post), audience=_audience(post.pending))
+    record_event(seen.workspace, "post.updated", post_json(post), audience=audience_for(post, seen.thread))
     return post
 
 
@@ -211,5 +217,5 @@ def do_delete_post(actor: User, post_id: int) -> Post:
     post.deleted_at = utcnow()
     db.session.flush()
     record_event(seen.workspace, "post.deleted", {"id": post.id, "thread_id": post.thread_id},
-                 audience=_audience(post.pending))
+                 audience=audience_for(post, seen.thread))
     return post

@@ -148,6 +148,12 @@ def _request_to_join(actor: User, ws: Workspace, membership: Membership | None, 
     return membership
 
 
+def lock_workspace(ws: Workspace) -> None:
+    """Hold the workspace's row lock to commit: membership decisions about one workspace (the last
+    owner leaving, two moderators approving one request) then go one after the other."""
+    db.session.execute(select(Workspace.id).where(Workspace.id == ws.id).with_for_update())
+
+
 def count_owners(workspace_id: int) -> int:
     return db.session.scalar(
         select(func.count()).where(
@@ -160,8 +166,13 @@ def count_owners(workspace_id: int) -> int:
 
 @transactional
 def do_leave_workspace(actor: User, slug: str) -> None:
+    """Leave the workspace, or withdraw a request to join it that the moderators have not decided."""
     seen = access_workspace(actor, slug)
-    ws, membership = seen.workspace, get_membership(actor, seen.workspace.id)
+    lock_workspace(seen.workspace)
+    ws, membership = seen.workspace, get_membership(actor, seen.workspace.id, fresh=True)
+    if membership is not None and membership.state == MembershipState.REQUESTED:
+        _withdraw_request(ws, membership)
+        return
     if membership is None or not membership.is_active:
         raise Conflict(_("You are not a member of this workspace."))
     if not policy.can_leave_workspace(actor, membership, count_owners(ws.id)):
@@ -181,6 +192,14 @@ def end_membership(ws: Workspace, user: User, membership: Membership) -> None:
         leave_rooms_after_commit(user.id, [workspace_room(ws.id), workspace_moderators_room(ws.id)], ws.slug, ws.id)
     else:
         leave_rooms_after_commit(user.id, [workspace_moderators_room(ws.id)])
+
+
+def _withdraw_request(ws: Workspace, request: Membership) -> None:
+    """Take a pending request out of the moderators' queue (their open queues drop it at once)."""
+    request_id = request.id
+    db.session.delete(request)
+    db.session.flush()
+    record_event(ws, "join_request.withdrawn", {"id": request_id}, audience="moderators")
 
 
 @transactional
@@ -222,14 +241,22 @@ def do_update_workspace(actor: User, slug: str, **changes: object) -> Workspace:
         errors.add(name, _("This setting cannot be changed."))
     values = _check_settings(errors, ws, changes)
     errors.raise_if_any()
-    was_private = ws.visibility == Visibility.PRIVATE
+    was_private, was_premoderated = ws.visibility == Visibility.PRIVATE, ws.premoderation
     for name, value in values.items():
         setattr(ws, name, value)
+    if ws.premoderation and not was_premoderated:
+        _trust_current_members(ws)
     db.session.flush()
     record_event(ws, "workspace.updated", _WORKSPACE_REF.dump(ws))
     if ws.visibility == Visibility.PRIVATE and not was_private:
         evict_outsiders_after_commit(workspace_room(ws.id), _insider_ids(ws), ws.slug)
     return ws
+
+
+def _trust_current_members(ws: Workspace) -> None:
+    """Pre-moderation is for new members: those already in keep posting at once."""
+    db.session.execute(update(Membership).where(
+        Membership.workspace_id == ws.id, Membership.state == MembershipState.ACTIVE).values(trusted=True))
 
 
 def _check_settings(errors: FieldErrors, ws: Workspace, changes: dict[str, object]) -> dict[str, object]:

@@ -73,15 +73,17 @@ def _in(workspace_ids: list[int] | None, column: InstrumentedAttribute[int]) -> 
 
 
 def list_open_flags(workspace_ids: list[int] | None, limit: int = 200) -> list[Flag]:
-    """Open reports, oldest first, with their posts, threads and reporters loaded
-    (workspace_ids None: the whole network, for admins)."""
+    """Open reports of posts still standing, oldest first, with their posts, threads and reporters
+    loaded (workspace_ids None: the whole network, for admins). A post its author or a moderator
+    deleted needs no decision any more."""
     query = (
         select(Flag)
+        .join(Post, Post.id == Flag.post_id)
         .options(
             joinedload(Flag.reporter), joinedload(Flag.workspace),
             joinedload(Flag.post).joinedload(Post.author), joinedload(Flag.post).joinedload(Post.thread),
         )
-        .where(Flag.state == FlagState.OPEN, _in(workspace_ids, Flag.workspace_id))
+        .where(Flag.state == FlagState.OPEN, Post.deleted_at.is_(None), _in(workspace_ids, Flag.workspace_id))
         .order_by(Flag.id)
         .limit(limit)
     )
@@ -103,7 +105,8 @@ def list_pending_posts(workspace_ids: list[int] | None, limit: int = 200) -> lis
 
 def count_review_items(ws: Workspace) -> int:
     """Open reports, waiting posts and join requests: the number on the moderators' badge."""
-    flags = select(func.count()).where(Flag.workspace_id == ws.id, Flag.state == FlagState.OPEN)
+    flags = select(func.count()).select_from(Flag).join(Post, Post.id == Flag.post_id).where(
+        Flag.workspace_id == ws.id, Flag.state == FlagState.OPEN, Post.deleted_at.is_(None))
     posts = select(func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id).where(
         Thread.workspace_id == ws.id, Post.pending.is_(True), Post.deleted_at.is_(None))
     requests = select(func.count()).where(Membership.workspace_id == ws.id,
@@ -122,7 +125,9 @@ def list_audit(workspace_id: int | None, cursor: str | None = None, limit: objec
     if not network:
         query = query.where(AuditEntry.workspace_id == workspace_id)
     if action:
-        query = query.where(or_(AuditEntry.action == action, AuditEntry.action.startswith(action + ".")))
+        # autoescape: "join_request" must not match as a LIKE pattern ("_" is any character there)
+        within = AuditEntry.action.startswith(action + ".", autoescape=True)
+        query = query.where(or_(AuditEntry.action == action, within))
     if actor_id is not None:
         query = query.where(AuditEntry.actor_id == actor_id)
     return newest_first(query, AuditEntry.id, cursor, size)
@@ -134,6 +139,14 @@ def audit_actions(workspace_id: int | None, network: bool = False) -> list[str]:
     if not network:
         query = query.where(AuditEntry.workspace_id == workspace_id)
     return list(db.session.scalars(query))
+
+
+def audit_actors(workspace_id: int | None, network: bool = False) -> list[User]:
+    """The people who appear as actors in the log, by name, for the filter menu."""
+    ids = select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))
+    if not network:
+        ids = ids.where(AuditEntry.workspace_id == workspace_id)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name)))
 
 
 def list_notifications(user: User, cursor: str | None = None, limit: object = None,
@@ -164,7 +177,8 @@ def list_users(search: str = "", cursor: str | None = None, limit: object = None
     size = clamp_limit(limit, default)
     query = select(User)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern),
-                                func.lower(User.organisation).like(pattern)))
+        # autoescape: "%" and "_" in the search are letters, not LIKE wildcards
+        words = search.lower()
+        query = query.where(or_(*(func.lower(column).contains(words, autoescape=True)
+                                  for column in (User.display_name, User.email, User.organisation))))
     return newest_first(query, User.id, cursor, size)
