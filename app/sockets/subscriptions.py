@@ -40,7 +40,7 @@ def subscribe(data: dict[str, Any]) -> Ack:
     if moderator:
         join_room(workspace_moderators_room(ws.id))
     info.workspaces[ws.id] = ws.slug
-    missed = catch_up(ws, since, moderator)
+    missed = catch_up(ws, since, moderator, user.id if user is not None else None)
     presence = enter(workspace_room(ws.id))
     return {"ok": True, "seq": missed.seq, "events": missed.events, "reset": missed.reset, "presence": presence}
 

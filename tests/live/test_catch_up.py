@@ -199,3 +199,31 @@ def test_heartbeat_tells_subscribers_the_latest_seq(tmp_path: Path) -> None:
             assert quiet not in {beat["workspace"] for beat in beats()}
         finally:
             listener.close()
+
+
+def test_catch_up_replays_hidden_and_deleted_posts_without_their_text(live_server: LiveServer) -> None:
+    owner, member, author = (Person(live_server.url, n) for n in ("Olli Omistaja", "Minna Jäsen", "Kari Kirjoittaja"))
+    slug = owner.create_workspace("Liikenne")
+    member.join(slug)
+    author.join(slug)
+    thread = owner.start_thread(slug, "Kaupunkipyörät", "Kokemuksia?")
+    hidden = author.post(thread["id"], "Salainen mainos: osta halvalla!")
+    deleted = author.post(thread["id"], "Tämän poistan itse.")
+    owner.api("POST", f"/posts/{hidden['id']}/hide", {"reason": "Mainos"}, expect=200)
+    author.api("DELETE", f"/posts/{deleted['id']}", expect=204)
+
+    def replayed(person: Person) -> dict[int, dict]:
+        listener = Listener(live_server.url, person.token).connect()
+        try:
+            ack = listener.subscribe(slug, since=0)
+        finally:
+            listener.close()
+        return {e["data"]["id"]: e["data"] for e in ack["events"] if e["kind"] == "post.created"}
+
+    for_member = replayed(member)
+    assert for_member[hidden["id"]]["body"] == "" and for_member[hidden["id"]]["html"] == ""
+    assert for_member[hidden["id"]]["hidden"] is True
+    assert for_member[deleted["id"]]["body"] == "" and for_member[deleted["id"]]["deleted"] is True
+    assert for_member[thread["first_post"]["id"]]["body"] == "Kokemuksia?"  # what stands is replayed whole
+    assert replayed(author)[hidden["id"]]["body"] == "Salainen mainos: osta halvalla!"  # the author still sees it
+    assert replayed(owner)[hidden["id"]]["body"] == "Salainen mainos: osta halvalla!"  # and the moderators
