@@ -15,7 +15,7 @@ from app import policy
 from app.access import get_membership
 from app.actions.accounts import do_register, find_user_by_email, normalise_email
 from app.actions.audit import audit
-from app.actions.membership import moderate
+from app.actions.membership import moderate, moderate_unseen
 from app.actions.notifications import notify
 from app.actions.unit import transactional
 from app.actions.workspaces import do_add_member
@@ -179,10 +179,7 @@ def do_withdraw_invitation(actor: User, invitation_id: int) -> None:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or not invitation.is_pending:
         raise NotFound(_("No such pending invitation."))
-    try:
-        seen = moderate(actor, invitation.workspace.slug)
-    except Forbidden:
-        raise NotFound(_("No such pending invitation.")) from None
+    seen = moderate_unseen(actor, invitation.workspace.slug, _("No such pending invitation."))
     invitation.withdrawn_at = utcnow()
     label = invitation.user.display_name if invitation.user else invitation.email
     audit(actor, "invitation.withdrawn", "invitation", invitation.id, label, seen.workspace)

@@ -32,6 +32,16 @@ def moderate(actor: User, slug: str) -> WorkspaceAccess:
     return seen
 
 
+def moderate_unseen(actor: User, slug: str, missing: str) -> WorkspaceAccess:
+    """As `moderate`, for a thing addressed by its own id (a request, an invitation, a report): one
+    who may not moderate its workspace gets the same NotFound as for an id that does not exist,
+    so ids cannot be used to learn what a private workspace holds."""
+    try:
+        return moderate(actor, slug)
+    except (Forbidden, NotFound):
+        raise NotFound(missing) from None
+
+
 def _target(ws: Workspace, user_id: int) -> tuple[User, Membership | None]:
     user = db.session.get(User, user_id)
     if user is None:
@@ -169,10 +179,8 @@ def _pending_request(actor: User, request_id: int) -> tuple[WorkspaceAccess, Mem
     request = db.session.get(Membership, request_id)
     if request is None or request.state != MembershipState.REQUESTED:
         raise NotFound(_("No such join request."))
-    try:
-        seen = _moderate_members(actor, request.workspace.slug)
-    except Forbidden:
-        raise NotFound(_("No such join request.")) from None
+    seen = moderate_unseen(actor, request.workspace.slug, _("No such join request."))
+    lock_workspace(seen.workspace)
     fresh = select(Membership).where(Membership.id == request_id).execution_options(populate_existing=True)
     request = db.session.scalar(fresh)  # as it is now that another moderator cannot be deciding it
     if request is None or request.state != MembershipState.REQUESTED:

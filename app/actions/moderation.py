@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app import policy
 from app.access import PostAccess, access_post, access_thread, access_workspace, get_membership
 from app.actions.audit import audit
-from app.actions.membership import check_reason, moderate
+from app.actions.membership import check_reason, moderate_unseen
 from app.actions.notifications import notify
 from app.actions.threads import audience_for
 from app.actions.unit import transactional
@@ -83,10 +83,7 @@ def do_dismiss_flag(actor: User, flag_id: int) -> Flag:
     flag = db.session.get(Flag, flag_id)
     if flag is None:
         raise NotFound(_("No such report."))
-    try:
-        seen = moderate(actor, flag.workspace.slug)
-    except Forbidden:
-        raise NotFound(_("No such report.")) from None
+    seen = moderate_unseen(actor, flag.workspace.slug, _("No such report."))
     if flag.state != FlagState.OPEN:
         raise Conflict(_("This report has already been handled."))
     flag.state, flag.resolved_by_id, flag.resolved_at = FlagState.DISMISSED, actor.id, utcnow()

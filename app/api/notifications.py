@@ -9,15 +9,15 @@ from flask_smorest import Blueprint
 from app.actions.notifications import do_mark_notifications_read
 from app.api.common import API_PREFIX, require_actor
 from app.queries.moderation import list_notifications, unread_count
-from app.schemas.common import PageArgsSchema, list_schema
-from app.schemas.notifications import MarkReadSchema, NotificationSchema
+from app.schemas.common import PageArgsSchema
+from app.schemas.notifications import MarkReadSchema, NotificationListSchema
 
 blp = Blueprint("api_notifications", __name__, url_prefix=API_PREFIX, description="Notifications")
 
 
 @blp.route("/notifications", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
-@blp.response(200, list_schema(NotificationSchema, "NotificationList"))
+@blp.response(200, NotificationListSchema)
 def notifications(args: dict[str, Any]) -> dict[str, Any]:
     """The caller's notices, newest first, with how many are unread."""
     user = require_actor()

@@ -12,7 +12,7 @@ class RoleChangeSchema(Schema):
 
 
 class BanCreateSchema(Schema):
-    user_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True, strict=True)
     reason = fields.String(load_default="")
 
 
@@ -36,7 +36,7 @@ class DeclineSchema(Schema):
 
 class InvitationCreateSchema(Schema):
     email = fields.String(load_default=None, allow_none=True)
-    user_id = fields.Integer(load_default=None, allow_none=True)
+    user_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     role = fields.String(load_default="member")
 
 

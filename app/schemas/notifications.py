@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from app.schemas.common import list_schema
+
 
 class NotificationSchema(Schema):
     id = fields.Integer()
@@ -15,3 +17,9 @@ class NotificationSchema(Schema):
 
 class MarkReadSchema(Schema):
     up_to = fields.Integer(load_default=None, allow_none=True)
+
+
+class NotificationListSchema(list_schema(NotificationSchema, "NotificationPage")):  # type: ignore[misc]
+    """The list envelope plus how many of the person's notices are unread."""
+
+    unread = fields.Integer()

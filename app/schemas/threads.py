@@ -36,6 +36,8 @@ class ThreadSchema(Schema):
     pinned = fields.Boolean()
     locked = fields.Boolean()
     pending = fields.Boolean(metadata={"description": "waiting for a moderator's approval"})
+    document_id = fields.Integer(allow_none=True, metadata={
+        "description": "set for a document's discussion, which is not listed among the workspace's threads"})
     post_count = fields.Integer()
     created_at = fields.DateTime()
     last_activity_at = fields.DateTime()

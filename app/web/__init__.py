@@ -10,12 +10,30 @@ from flask_babel import format_timedelta, get_locale
 from app import policy
 from app.identity import current_actor
 from app.models import utcnow
-from app.web import auth, threads, users, workspaces
+from app.queries.moderation import count_review_items, unread_count
+from app.web import (
+    admin,
+    auth,
+    documents,
+    exports,
+    files,
+    invitations,
+    library,
+    membership,
+    moderation,
+    notifications,
+    revisions,
+    threads,
+    users,
+    workspaces,
+)
 from app.web.forms import ActionForm
 
 
 def install_web(app: Flask) -> None:
-    for module in (auth, workspaces, threads, users):
+    for module in (auth, workspaces, threads, users, membership, invitations, moderation, notifications, admin):
+        app.register_blueprint(module.bp)
+    for module in (documents, revisions, exports, files, library):
         app.register_blueprint(module.bp)
 
     @app.template_filter("timedeltaformat_since")
@@ -38,4 +56,7 @@ def install_web(app: Flask) -> None:
             "action_form": ActionForm,
             "languages": app.config["LANGUAGES"],
             "get_locale": get_locale,
+            # Called only where shown (the header, a moderator's tabs): one count query each.
+            "unread_notifications": lambda: unread_count(me) if (me := current_actor()) else 0,
+            "review_count": count_review_items,
         }

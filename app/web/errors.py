@@ -26,13 +26,13 @@ def _default_message(status: int) -> str:
     }.get(status, _("Something went wrong on our side. Please try again in a moment."))
 
 
-_SIGN_IN_FIRST = ("/w/", "/t/", "/p/", "/users/")
+_SIGN_IN_FIRST = ("/w/", "/t/", "/p/", "/d/", "/users/")
 
 
 def _ask_to_sign_in(error: Exception) -> bool:
-    """An anonymous visitor who meets "not found" on a workspace, thread, post or profile page is
-    offered the sign-in page instead: alike for missing, network-only and private things, so it
-    reveals nothing, and after signing in they see the page if it is theirs to see."""
+    """An anonymous visitor who meets "not found" on a workspace, thread, post, document or profile
+    page is offered the sign-in page instead: alike for missing, network-only and private things, so
+    it reveals nothing, and after signing in they see the page if it is theirs to see."""
     return (
         isinstance(error, NotFound)
         and request.method == "GET"

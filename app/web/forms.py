@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from app.errors import Invalid
 
@@ -83,6 +92,10 @@ class WorkspaceSettingsForm(WorkspaceForm):
 
     slug = None
     archived = BooleanField(_l("Archived: read-only, shown last in the directory"))
+    premoderation = BooleanField(
+        _l("Pre-moderation: new members' posts wait for a moderator's approval"),
+        description=_l("Once a moderator has approved one of a member's posts, their later posts appear at once."),
+    )
 
 
 class ThreadForm(FlaskForm):
@@ -93,6 +106,78 @@ class ThreadForm(FlaskForm):
 class PostForm(FlaskForm):
     body = TextAreaField(_l("Reply"), description=_l("Markdown: **bold**, _italic_, lists, links, > quotes"))
     reply_to = HiddenField()
+
+
+class JoinRequestForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message to the moderators (optional)"),
+        description=_l("Who you are and why you would like to join, e.g. your role in your city's climate work"),
+    )
+
+
+class ReasonForm(FlaskForm):
+    """A decision with an optional reason: ban, remove, decline a request, reject a post."""
+
+    reason = TextAreaField(_l("Reason (optional)"))
+    next = HiddenField()
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"), description=_l("The author sees this reason; others see only that a post was hidden.")
+    )
+    next = HiddenField()
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), description=_l("Recorded in the audit log."))
+
+
+FLAG_REASONS = [
+    ("spam", _l("Spam or advertising")),
+    ("inappropriate", _l("Inappropriate or offensive")),
+    ("off_topic", _l("Off topic")),
+    ("other", _l("Something else")),
+]
+
+
+class FlagForm(FlaskForm):
+    reason = RadioField(_l("What is wrong with the post?"), choices=FLAG_REASONS, validate_choice=False)
+    text = TextAreaField(
+        _l("More details for the moderators"), description=_l("Required when you choose \"Something else\".")
+    )
+
+
+ROLE_CHOICES = [
+    ("member", _l("Member")),
+    ("facilitator", _l("Facilitator")),
+    ("moderator", _l("Moderator")),
+    ("owner", _l("Owner")),
+]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        description=_l(
+            "If the address has an account, that person is invited; otherwise they can create one from the link."
+        ),
+    )
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validate_choice=False)
+
+
+class InvitationRegisterForm(FlaskForm):
+    display_name = StringField(_l("Name"), description=_l("As others will see it, e.g. Anna Virtanen"))
+    organisation = StringField(_l("Organisation"), description=_l("City, municipality, company or association"))
+    password = PasswordField(_l("Password"), description=_l("At least 10 characters"))
+
+
+class ThreadTitleForm(FlaskForm):
+    title = StringField(_l("Title"))
+
+
+class MoveThreadForm(FlaskForm):
+    workspace = SelectField(_l("Move to"), validate_choice=False)
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:

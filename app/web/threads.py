@@ -12,11 +12,14 @@ from app import policy
 from app.access import access_post, access_thread, access_workspace
 from app.actions import threads as actions
 from app.actions.reactions import do_toggle_reaction
-from app.errors import Invalid
+from app.errors import Forbidden, Invalid
 from app.identity import current_actor
 from app.models import REACTIONS, Post
+from app.queries.documents import post_attachments
+from app.queries.moderation import moderated_workspaces
 from app.queries.reactions import my_reactions, reaction_counts
 from app.queries.threads import list_post_revisions, list_posts_page, page_count, page_of_post
+from app.ratelimits import per_actor_limit
 from app.web.forms import ActionForm, PostForm, ThreadForm, show_errors
 
 bp = Blueprint("threads", __name__)
@@ -29,6 +32,9 @@ def _per_page() -> int:
 def post_url(post: Post) -> str:
     """Where a post lives: its thread's page that holds it, scrolled to it."""
     page = page_of_post(post, _per_page())
+    if post.thread.document_id is not None:  # a document's comment lives on the document's page
+        return url_for("documents.show", document_id=post.thread.document_id,
+                       page=page if page > 1 else None) + f"#post-{post.id}"
     return url_for("threads.show", thread_id=post.thread_id, page=page if page > 1 else None) + f"#post-{post.id}"
 
 
@@ -40,9 +46,12 @@ def _quote(post: Post) -> str:
 
 @bp.route("/w/<slug>/new-thread", methods=["GET", "POST"])
 @login_required
+@per_actor_limit("RATELIMIT_POSTING")
 def create(slug: str) -> str | Response:
     user = current_actor()
     seen = access_workspace(user, slug)
+    if not policy.can_start_thread(user, seen.workspace, seen.membership):
+        raise Forbidden(_("Join the workspace to start a thread."))
     form = ThreadForm()
     if form.validate_on_submit():
         try:
@@ -55,14 +64,17 @@ def create(slug: str) -> str | Response:
 
 
 @bp.route("/t/<int:thread_id>")
-def show(thread_id: int, form: PostForm | None = None) -> str:
+def show(thread_id: int, form: PostForm | None = None) -> str | Response:
     user = current_actor()
     seen = access_thread(user, thread_id)
+    if seen.thread.document_id is not None:  # a document's discussion is shown under the document
+        return redirect(url_for("documents.show", document_id=seen.thread.document_id, page=request.args.get("page")))
     pages = page_count(seen.thread, _per_page())
     page = request.args.get("page", default=1, type=int) or 1
     if page < 1 or page > pages:
         abort(404)
-    posts = list_posts_page(seen.thread, page, _per_page())
+    posts = list_posts_page(seen.thread, page, _per_page(), viewer=user,
+                            moderator=policy.is_moderator(user, seen.membership))
     if form is None:
         form = PostForm()
         quoted = request.args.get("quote", type=int)
@@ -74,6 +86,8 @@ def show(thread_id: int, form: PostForm | None = None) -> str:
         "threads/show.html", ws=seen.workspace, thread=seen.thread, membership=seen.membership,
         posts=posts, page=page, pages=pages, form=form, action=ActionForm(), user=user,
         reactions=reaction_counts(post_ids), mine=my_reactions(user, post_ids), choices=REACTIONS,
+        post_files=post_attachments(post_ids),
+        move_targets=moderated_workspaces(user) if user and policy.can_moderate_thread(user, seen.membership) else [],
         # Built once per page rather than once per post: a thread page shows up to 50 posts.
         page_csrf=generate_csrf(),
         page_url=url_for("threads.show", thread_id=thread_id, page=page if page > 1 else None),
@@ -82,6 +96,7 @@ def show(thread_id: int, form: PostForm | None = None) -> str:
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
+@per_actor_limit("RATELIMIT_POSTING")
 @login_required
 def reply(thread_id: int) -> str | Response:
     form = PostForm()

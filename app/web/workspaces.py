@@ -10,11 +10,24 @@ from werkzeug.wrappers import Response
 from app import policy
 from app.access import access_workspace
 from app.actions import workspaces as actions
+from app.actions.workspaces import count_owners
 from app.errors import Invalid
-from app.identity import current_actor
+from app.identity import current_actor, require_actor
+from app.models import MembershipState
+from app.queries.moderation import list_banned
 from app.queries.threads import list_threads
 from app.queries.workspaces import list_members, list_workspaces, my_memberships
-from app.web.forms import ActionForm, ThreadForm, WorkspaceForm, WorkspaceSettingsForm, show_errors
+from app.ratelimits import per_actor_limit
+from app.web.forms import (
+    ROLE_CHOICES,
+    ActionForm,
+    JoinRequestForm,
+    ReasonForm,
+    ThreadForm,
+    WorkspaceForm,
+    WorkspaceSettingsForm,
+    show_errors,
+)
 
 bp = Blueprint("workspaces", __name__)
 
@@ -49,13 +62,14 @@ def create() -> str | Response:
 
 
 @bp.route("/w/<slug>")
-def show(slug: str) -> str:
+def show(slug: str, join_form: JoinRequestForm | None = None) -> str:
     user = current_actor()
     seen = access_workspace(user, slug)
-    page = list_threads(seen.workspace, request.args.get("cursor"), None, current_app.config["THREADS_PER_PAGE"])
+    page = list_threads(seen.workspace, request.args.get("cursor"), None, current_app.config["THREADS_PER_PAGE"],
+                        viewer=user, moderator=policy.is_moderator(user, seen.membership))
     return render_template(
         "workspaces/show.html", ws=seen.workspace, membership=seen.membership, page=page,
-        action=ActionForm(), thread_form=ThreadForm(),
+        action=ActionForm(), thread_form=ThreadForm(), join_form=join_form or JoinRequestForm(),
     )
 
 
@@ -75,6 +89,7 @@ def settings(slug: str) -> str | Response:
             actions.do_update_workspace(
                 user, slug, name=form.name.data, description=form.description.data, themes=form.themes.data,  # type: ignore[arg-type]
                 visibility=form.visibility.data, join_policy=form.join_policy.data, archived=form.archived.data,
+                premoderation=form.premoderation.data,
             )
         except Invalid as error:
             show_errors(form, error)
@@ -90,16 +105,27 @@ def members(slug: str) -> str:
     seen = access_workspace(user, slug)
     if not policy.can_view_members(user, seen.workspace, seen.membership):
         return redirect(url_for("auth.sign_in", next=request.path))  # type: ignore[return-value]
+    ws = seen.workspace
+    moderating = policy.can_review(user, seen.membership)
     return render_template(
-        "workspaces/members.html", ws=seen.workspace, membership=seen.membership, members=list_members(seen.workspace)
+        "workspaces/members.html", ws=ws, membership=seen.membership,
+        members=sorted(list_members(ws), key=lambda m: -m.rank),  # owners first; by name within a role
+        banned=list_banned(ws) if moderating else [], owner_count=count_owners(ws.id) if moderating else 0,
+        roles=ROLE_CHOICES, action=ActionForm(), ban_form=ReasonForm(),
     )
 
 
 @bp.route("/w/<slug>/join", methods=["POST"])
 @login_required
-def join(slug: str) -> Response:
-    if ActionForm().validate_on_submit():
-        membership = actions.do_join_workspace(current_actor(), slug, request.form.get("message", ""))  # type: ignore[arg-type]
+@per_actor_limit("RATELIMIT_JOIN_REQUESTS")
+def join(slug: str) -> Response | tuple[str, int]:
+    form = JoinRequestForm()
+    if form.validate_on_submit():
+        try:
+            membership = actions.do_join_workspace(require_actor(), slug, form.message.data or "")
+        except Invalid as error:
+            show_errors(form, error)
+            return show(slug, join_form=form), 422
         if membership.is_active:
             flash(_("Welcome! You are now a member."), "success")
         else:
@@ -110,7 +136,15 @@ def join(slug: str) -> Response:
 @bp.route("/w/<slug>/leave", methods=["POST"])
 @login_required
 def leave(slug: str) -> Response:
-    if ActionForm().validate_on_submit():
-        actions.do_leave_workspace(current_actor(), slug)  # type: ignore[arg-type]
-        flash(_("You left the workspace."), "info")
+    """Leave the workspace, or withdraw a request to join it that is still waiting."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("workspaces.directory"))
+    user = require_actor()
+    membership = access_workspace(user, slug).membership
+    was_request = membership is not None and membership.state == MembershipState.REQUESTED
+    actions.do_leave_workspace(user, slug)
+    if was_request:
+        flash(_("Your request to join was withdrawn."), "info")
+        return redirect(url_for("workspaces.show", slug=slug))
+    flash(_("You left the workspace."), "info")
     return redirect(url_for("workspaces.directory"))

@@ -126,7 +126,7 @@ def test_thread_page_query_count_does_not_grow_with_posts(app: Flask, web_as, me
     count_queries.statements.clear()
     web.get(f"/t/{thread.id}")
     assert count_queries.count == few
-    assert few <= 10
+    assert few <= 12  # of them one is the header's unread-notice count, one the posts' attachments
 
 
 def test_workspace_page_query_count_does_not_grow_with_threads(web_as, member, other_member, workspace,
@@ -142,7 +142,7 @@ def test_workspace_page_query_count_does_not_grow_with_threads(web_as, member, o
     count_queries.statements.clear()
     web.get(f"/w/{workspace.slug}")
     assert count_queries.count == few
-    assert few <= 10
+    assert few <= 11  # one of them is the header's unread-notice count
 
 
 def test_workspace_page_pages_threads_by_cursor(app: Flask, web_as, member, workspace) -> None:
