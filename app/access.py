@@ -113,13 +113,16 @@ def access_document(user: User | None, document_id: int, for_update: bool = Fals
 
 
 def access_attachment(user: User | None, attachment_id: int) -> Attachment:
-    """An attachment, for those who may see the document or the post it belongs to; NotFound alike
+    """An attachment, for those who may see the document it belongs to, or the text of its post (so
+    not a hidden post's, except to its author and moderators, nor a deleted one's); NotFound alike
     for everyone else, so a private workspace's file cannot be found by guessing its number."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound()
     if attachment.post_id is not None:
-        access_post(user, attachment.post_id)
+        seen = access_post(user, attachment.post_id)
+        if not policy.can_see_post_body(user, seen.post, seen.membership):
+            raise NotFound()
     elif attachment.document_id is not None:
         access_document(user, attachment.document_id)
     else:

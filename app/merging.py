@@ -3,12 +3,13 @@
 A save based on an older revision is merged line by line with what was saved meanwhile (merge3,
 the diff3 algorithm of Bazaar/Breezy): changes to different lines are combined; changes to the
 same or adjacent lines are a conflict, which is shown to the person rather than resolved by
-guessing. Differences for reading are character-level (diff-match-patch) after a semantic
-clean-up, so a changed word is highlighted as a word.
+guessing. Differences for reading are word by word (diff-match-patch over words, after its
+semantic clean-up), so a changed word is highlighted as a word.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +35,30 @@ class TextMerge:
 
 
 def _lines(text: str) -> list[str]:
-    """Lines with their endings, every one ending in a newline, so the last line merges like the others."""
-    return (text if text.endswith("\n") or not text else text + "\n").splitlines(keepends=True)
+    """The text's lines, each ending in a newline (the last one too, so it merges like the others).
+
+    Only "\n" ends a line: str.splitlines() would also split at form feeds, U+2028 and the like,
+    which an editor shows inside one line.
+    """
+    if not text:
+        return []
+    parts = text.split("\n")
+    if parts[-1] == "":
+        parts.pop()
+    return [part + "\n" for part in parts]
+
+
+def _unify_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n")
 
 
 def merge_text(base: str, mine: str, theirs: str) -> TextMerge:
-    """Combine my changes to `base` with theirs; conflicts list the regions both changed differently."""
+    """Combine my changes to `base` with theirs; conflicts list the regions both changed differently.
+
+    Lines are compared with CRLF read as LF (a client on Windows does not conflict with everyone),
+    and a merged text uses LF. It ends with a newline if the side that changed that ending says so.
+    """
+    base, mine, theirs = _unify_newlines(base), _unify_newlines(mine), _unify_newlines(theirs)
     simple, both_changed = merge_value(base, mine, theirs)
     if not both_changed:
         return TextMerge(simple)
@@ -53,7 +72,11 @@ def merge_text(base: str, mine: str, theirs: str) -> TextMerge:
             merged.extend(mine_lines)
         else:
             merged.extend(parts[0])
-    return TextMerge("".join(merged).rstrip("\n") if not mine.endswith("\n") else "".join(merged), conflicts)
+    text = "".join(merged)
+    final_newline, _ = merge_value(*(t.endswith("\n") for t in (base, mine, theirs)))
+    if text.endswith("\n") and not final_newline:
+        text = text[:-1]
+    return TextMerge(text, conflicts)
 
 
 def merge_value(base: Any, mine: Any, theirs: Any) -> tuple[Any, bool]:
@@ -80,9 +103,50 @@ def merge_fields(base: dict[str, Any], mine: dict[str, Any],
 
 
 def diff_text(old: str, new: str) -> list[tuple[int, str]]:
-    """The changes from `old` to `new` as (op, text) pieces: -1 removed, 0 kept, 1 added."""
+    """The changes from `old` to `new` as (op, text) pieces: -1 removed, 0 kept, 1 added.
+
+    Compared word by word (a word keeps its combining marks; an emoji sequence is one piece), so a
+    changed word is shown as that word replaced rather than as a scatter of changed letters.
+    """
+    tokens: list[str] = []
+    codes: dict[str, str] = {}
+
+    def encode(text: str) -> str:
+        out = []
+        for token in _words(text):
+            if token not in codes:
+                codes[token] = chr(len(tokens))
+                tokens.append(token)
+            out.append(codes[token])
+        return "".join(out)
+
     differ = diff_match_patch()
     differ.Diff_Timeout = 2.0  # seconds; a huge rewrite still answers, just less finely
-    pieces = differ.diff_main(old, new)
+    pieces = differ.diff_main(encode(old), encode(new), False)
     differ.diff_cleanupSemantic(pieces)
-    return [(int(op), str(text)) for op, text in pieces]
+    result: list[tuple[int, str]] = []
+    for op, coded in pieces:
+        text = "".join(tokens[ord(c)] for c in coded)
+        if result and result[-1][0] == op:
+            result[-1] = (op, result[-1][1] + text)
+        elif text:
+            result.append((int(op), text))
+    return result
+
+
+def _words(text: str) -> list[str]:
+    """Split into runs of letters and digits, of white space, and of other signs; a combining mark
+    stays with what it marks."""
+    found: list[str] = []
+    run, run_kind = "", -1
+    for char in text:
+        kind = 0 if char.isspace() else 1 if char.isalnum() or char == "_" else 2
+        if run and (kind == run_kind or (kind == 2 and unicodedata.category(char)[0] == "M")):
+            run += char
+            continue
+        if run:
+            found.append(run)
+        run, run_kind = char, kind
+    if run:
+        found.append(run)
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ ALLOWED_TYPES = frozenset({
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 # Shown in the browser rather than downloaded; everything else is served as a download.
 INLINE_TYPES = IMAGE_TYPES | {"application/pdf"}
-_MARKUP_SIGNS = (b"<html", b"<!doctype", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe", b"<head")
+# Tags a browser would act on, were the file ever shown as HTML; a text file holding any is refused.
+_MARKUP = re.compile(rb"<(?:!doctype|\?xml|(?:html|head|body|script|style|iframe|frame|frameset|object|embed|"
+                     rb"svg|math|img|image|video|audio|link|meta|base|form|a|xsl:[a-z-]+)[\s/>])", re.IGNORECASE)
 
 
 class UploadRefused(ValueError):
@@ -112,7 +115,7 @@ def sniff(path: Path, name: str) -> str:
         if kind.mime in IMAGE_TYPES:
             _check_image(path)
         return str(kind.mime)
-    if _is_plain_text(path, head):
+    if _is_plain_text(path):
         return "text/csv" if name.lower().endswith(".csv") else "text/plain"
     raise UploadRefused(_("This type of file cannot be uploaded. Allowed: images, PDF, office documents and "
                           "plain text."))
@@ -126,13 +129,13 @@ def _check_image(path: Path) -> None:
         raise UploadRefused(_("The image is damaged or not an image at all.")) from None
 
 
-def _is_plain_text(path: Path, head: bytes) -> bool:
-    """UTF-8 text without NUL bytes and without markup that a browser might run."""
-    lowered = head.lower()
-    if b"\x00" in head or any(sign in lowered for sign in _MARKUP_SIGNS):
+def _is_plain_text(path: Path) -> bool:
+    """UTF-8 text without NUL bytes and without markup that a browser might run, anywhere in it."""
+    content = path.read_bytes()
+    if b"\x00" in content or _MARKUP.search(content):
         return False
     try:
-        path.read_bytes().decode("utf-8")
+        content.decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
 from flask import current_app
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 
 from app import policy
 from app.access import WorkspaceAccess, access_document, access_post
+from app.actions.threads import audience_for
 from app.actions.unit import transactional
 from app.errors import Forbidden, Invalid, TooLarge
 from app.extensions import db
@@ -19,15 +21,20 @@ from app.storage import StoredFile, UploadRefused, store
 from app.validation import FieldErrors
 
 NAME_MAX = 255
+# C1 controls, and the direction marks and overrides that make "txt.exe" look like "exe.txt".
+_NAME_BAD = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ATTACHMENT = AttachmentSchema()
 
 
 def check_file_name(name: object) -> str:
-    """A file name as given, if it is safe to show and to offer as a download name."""
+    """A file name as given, if it is safe to show and to offer as a download name: no path
+    separators, no control characters (C0, C1), no marks that reverse the text's direction."""
     errors = FieldErrors()
     clean = errors.text("file", name, max_length=NAME_MAX)
     if clean and ("/" in clean or "\\" in clean or clean in (".", "..")):
         errors.add("file", _("The file name may not contain / or \\."))
+    if clean and _NAME_BAD.search(clean):
+        errors.add("file", _("Contains control characters that are not allowed."))
     if not clean and "file" not in errors.fields:
         errors.add("file", _("Choose a file to upload."))
     errors.raise_if_any()
@@ -47,7 +54,7 @@ def _store(stream: IO[bytes] | None, name: str) -> StoredFile:
 
 
 def _attach(actor: User, seen: WorkspaceAccess, stream: IO[bytes] | None, name: object,
-            document_id: int | None = None, post_id: int | None = None) -> Attachment:
+            document_id: int | None = None, post_id: int | None = None, audience: str = "all") -> Attachment:
     clean_name = check_file_name(name)
     stored = _store(stream, clean_name)
     attachment = Attachment(
@@ -58,7 +65,8 @@ def _attach(actor: User, seen: WorkspaceAccess, stream: IO[bytes] | None, name: 
     db.session.add(attachment)
     db.session.flush()
     record_event(seen.workspace, "attachment.added",
-                 {"document_id": document_id, "post_id": post_id, "attachment": _ATTACHMENT.dump(attachment)})
+                 {"document_id": document_id, "post_id": post_id, "attachment": _ATTACHMENT.dump(attachment)},
+                 audience=audience)
     return attachment
 
 
@@ -73,8 +81,8 @@ def do_attach_to_document(actor: User, document_id: int, stream: IO[bytes] | Non
 
 @transactional
 def do_attach_to_post(actor: User, post_id: int, stream: IO[bytes] | None, name: object) -> Attachment:
-    """Add a file to one's own post."""
+    """Add a file to one's own post; while the post awaits approval, only moderators hear of it."""
     seen = access_post(actor, post_id)
     if not policy.can_attach_to_post(actor, seen.post, seen.membership):
         raise Forbidden(_("You can add files only to your own posts."))
-    return _attach(actor, seen, stream, name, post_id=post_id)
+    return _attach(actor, seen, stream, name, post_id=post_id, audience=audience_for(seen.post, seen.thread))

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from app import policy
 from app.access import DocumentAccess, access_document, access_workspace
 from app.actions.unit import transactional
-from app.errors import Conflict, Forbidden, Invalid
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.live.log import record_event
 from app.merging import merge_fields, merge_text, merge_value
@@ -112,7 +112,10 @@ def _set_facets(document: Document) -> None:
 @transactional
 def do_create_document(actor: User, slug: str, title: object, body: object, kind: object = DocumentKind.PAGE,
                        fields: object = None) -> Document:
-    """Create a document with its first revision and its discussion thread; emits document.created."""
+    """Create a document with its first revision and its discussion thread; emits document.created.
+
+    Like every document action, it answers the document as this action left it (see _as_saved).
+    """
     seen = access_workspace(actor, slug)
     if not policy.can_edit_documents(actor, seen.workspace, seen.membership):
         raise Forbidden(_("Join the workspace to write documents."))
@@ -137,8 +140,8 @@ def do_create_document(actor: User, slug: str, title: object, body: object, kind
                           document_id=document.id, created_at=now, last_activity_at=now))
     _set_facets(document)
     db.session.flush()
-    record_event(seen.workspace, "document.created", _EVENT.dump(document))
-    return document
+    record_event(seen.workspace, "document.created", {**_EVENT.dump(document), "summary": ""})
+    return _as_saved(document)
 
 
 def _check_base(errors: FieldErrors, document: Document, base_revision: object) -> int:
@@ -162,32 +165,46 @@ def do_save_document(actor: User, document_id: int, body: object, base_revision:
     Made on the current revision, it is saved as it is. Made on an older one, it is merged with
     what was saved since; if both changed the same lines, title or field, nothing is saved and
     DocumentConflict says what clashed. The document row is locked, so concurrent saves queue up.
+    A title left out, and each good-practice field left out of `fields`, counts as unchanged since
+    `base_revision` (so what others changed meanwhile stays); a page has no fields.
     """
     seen = access_document(actor, document_id, for_update=True)
     document = seen.document
     if not policy.can_edit_documents(actor, seen.workspace, seen.membership):
         raise Forbidden(_("Join the workspace to edit its documents."))
     errors = FieldErrors()
-    clean_title, clean_body = _check_content(errors, document.title if title is None else title, body)
-    note = errors.text("summary", summary, max_length=SUMMARY_MAX, min_length=0)
     base_number = _check_base(errors, document, base_revision)
-    is_practice = document.kind == DocumentKind.GOOD_PRACTICE
-    clean_fields = (check_good_practice(errors, fields) if fields is not None else dict(document.fields)) \
-        if is_practice else {}
+    base = _revision(document.id, base_number) if "base_revision" not in errors.fields else None
+    unchanged_title = base.title if base else document.title
+    clean_title, clean_body = _check_content(errors, unchanged_title if title is None else title, body)
+    note = errors.text("summary", summary, max_length=SUMMARY_MAX, min_length=0)
+    clean_fields = _check_saved_fields(errors, document, base, fields)
     errors.raise_if_any()
-    merged = base_number != document.revision
+    assert base is not None  # a bad base_revision was raised just above
+    merged = base.number != document.revision
     if merged:
-        clean_title, clean_body, clean_fields = _merge_with_current(document, base_number, clean_title, clean_body,
+        clean_title, clean_body, clean_fields = _merge_with_current(document, base, clean_title, clean_body,
                                                                     clean_fields)
-    if (clean_title, clean_body, clean_fields) == (document.title, document.body, document.fields or {}):
-        return document, merged
-    _write_revision(actor, seen, clean_title, clean_body, clean_fields, note, merged=merged)
-    return document, merged
+    if (clean_title, clean_body, clean_fields) != (document.title, document.body, document.fields or {}):
+        _write_revision(actor, seen, clean_title, clean_body, clean_fields, note, merged=merged)
+    return _as_saved(document), merged
 
 
-def _merge_with_current(document: Document, base_number: int, title: str, body: str,
+def _check_saved_fields(errors: FieldErrors, document: Document, base: DocumentRevision | None,
+                        fields: object) -> dict[str, Any]:
+    """A save's good-practice fields: those given, over those of the revision the edit began from."""
+    if document.kind != DocumentKind.GOOD_PRACTICE:
+        if fields:
+            errors.add("fields", _("Only good practices have these fields."))
+        return {}
+    if fields is not None and not isinstance(fields, dict):
+        errors.add("fields", _("Must be an object of fields."))
+        return {}
+    return check_good_practice(errors, {**((base.fields or {}) if base else {}), **(fields or {})})
+
+
+def _merge_with_current(document: Document, base: DocumentRevision, title: str, body: str,
                         fields: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    base = _revision(document.id, base_number)
     text = merge_text(base.body, body, document.body)
     new_title, title_clash = merge_value(base.title, title, document.title)
     new_fields, field_clashes = merge_fields(base.fields or {}, fields, document.fields or {})
@@ -197,7 +214,7 @@ def _merge_with_current(document: Document, base_number: int, title: str, body: 
         _("Someone saved this document while you were editing, and your changes overlap theirs."),
         details={
             "current_revision": document.revision,
-            "base_revision": base_number,
+            "base_revision": base.number,
             "theirs": {"title": document.title, "body": document.body, "fields": document.fields or {},
                        "author": document.updated_by.display_name if document.updated_by else None},
             "mine": {"title": title, "body": body, "fields": fields},
@@ -211,8 +228,7 @@ def _revision(document_id: int, number: int) -> DocumentRevision:
     found = db.session.scalar(select(DocumentRevision).where(
         DocumentRevision.document_id == document_id, DocumentRevision.number == number))
     if found is None:
-        raise Invalid(_("There is no such revision of this document."),
-                      fields={"base_revision": _("There is no such revision of this document.")})
+        raise NotFound(_("There is no such revision of this document."))
     return found
 
 
@@ -232,7 +248,7 @@ def _write_revision(actor: User, seen: DocumentAccess, title: str, body: str, fi
     _set_facets(document)
     db.session.flush()
     db.session.refresh(document, ["updated_by"])
-    record_event(seen.workspace, "document.updated", _EVENT.dump(document))
+    record_event(seen.workspace, "document.updated", {**_EVENT.dump(document), "summary": summary})
 
 
 @transactional
@@ -246,4 +262,13 @@ def do_restore_revision(actor: User, document_id: int, number: int) -> Document:
         raise Conflict(_("This revision is already the current one."))
     summary = _("Restored revision %(number)d", number=number)
     _write_revision(actor, seen, old.title, old.body, dict(old.fields or {}), summary, restored_from=number)
-    return seen.document
+    return _as_saved(seen.document)
+
+
+def _as_saved(document: Document) -> Document:
+    """The document as this action left it, taken out of the session: the commit would otherwise
+    expire it and its next use would load whatever was saved last, so a caller could answer "saved
+    as revision 6" for a save that made revision 5, and a client editing on from 6 would undo 6."""
+    _loaded = (document.workspace, document.created_by, document.updated_by)  # what callers show
+    db.session.expunge(document)
+    return document

@@ -13,6 +13,7 @@ from app.api.common import API_PREFIX, json_response, require_actor
 from app.errors import NotFound
 from app.identity import current_actor
 from app.merging import diff_text
+from app.models import Document
 from app.queries.documents import get_revision, list_documents, list_good_practices, list_revisions
 from app.schemas.common import ErrorResponseSchema, PageArgsSchema, list_schema
 from app.schemas.documents import (
@@ -35,8 +36,9 @@ _DOCUMENT = DocumentSchema()
 _ATTACHMENT = AttachmentSchema()
 
 
-def document_json(seen: DocumentAccess) -> dict[str, Any]:
-    data: dict[str, Any] = _DOCUMENT.dump(seen.document)
+def document_json(seen: DocumentAccess, document: Document | None = None) -> dict[str, Any]:
+    """The document as the reader sees it, or `document` as an action left it (not a later save)."""
+    data: dict[str, Any] = _DOCUMENT.dump(document or seen.document)
     data["thread_id"] = seen.thread.id if seen.thread else None
     return data
 
@@ -59,7 +61,7 @@ def create_document(args: dict[str, Any], slug: str) -> Response:
     """Create a page or a good practice (with its structured `fields`)."""
     user = require_actor()
     document = documents.do_create_document(user, slug, args["title"], args["body"], args["kind"], args["fields_"])
-    return json_response(document_json(access_document(user, document.id)), 201)
+    return json_response(document_json(access_document(user, document.id), document), 201)
 
 
 @blp.route("/documents/<int:document_id>", methods=["GET"])
@@ -81,7 +83,8 @@ def save_document(args: dict[str, Any], document_id: int) -> Response:
     user = require_actor()
     document, merged = documents.do_save_document(user, document_id, args["body"], args["base_revision"],
                                                   args["title"], args["summary"], args["fields_"])
-    return json_response({"document": document_json(access_document(user, document.id)), "merged": merged})
+    return json_response({"document": document_json(access_document(user, document.id), document),
+                          "merged": merged})
 
 
 @blp.route("/documents/<int:document_id>/revisions", methods=["GET"])
@@ -121,8 +124,8 @@ def diff(args: dict[str, Any], document_id: int) -> dict[str, Any]:
 def restore(document_id: int, number: int) -> Response:
     """Make an old revision current again, as a new revision."""
     user = require_actor()
-    documents.do_restore_revision(user, document_id, number)
-    return json_response(document_json(access_document(user, document_id)))
+    document = documents.do_restore_revision(user, document_id, number)
+    return json_response(document_json(access_document(user, document_id), document))
 
 
 @blp.route("/documents/<int:document_id>/attachments", methods=["POST"])

@@ -138,6 +138,18 @@ def test_save_on_the_current_revision_is_not_merged(member: User, workspace: Wor
     assert [(r.number, r.summary, r.merged) for r in revisions_of(document)] == [(1, "", False), (2, "Lisäys", False)]
 
 
+def test_a_save_answers_the_revision_it_made_not_a_later_one(
+    member: User, other_member: User, workspace: Workspace
+) -> None:
+    document = make_page(member, workspace)
+    mine, _ = documents.do_save_document(member, document.id, BODY + "\n\nMinun.", 1)
+    documents.do_save_document(other_member, document.id, BODY + "\n\nMinun.\n\nHeidän.", 2)
+    db.session.expire_all()  # as after the request's commit
+    assert (mine.revision, mine.body, mine.updated_by_id) == (2, BODY + "\n\nMinun.", member.id)
+    assert mine.workspace.slug == workspace.slug and mine.updated_by is not None
+    assert stored(document.id).revision == 3
+
+
 def test_saving_records_document_updated(member: User, other_member: User, workspace: Workspace) -> None:
     document = make_page(member, workspace)
     documents.do_save_document(other_member, document.id, BODY + "\n\nLisäys.", 1, summary="Lisäys")

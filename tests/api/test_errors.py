@@ -6,13 +6,16 @@ After every refused write the test checks that nothing was written.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 
 import pytest
+from sqlalchemy import select
 
+from app.actions import attachments, documents
 from app.extensions import db
-from app.models import Membership, Post, Thread, Workspace
+from app.models import Attachment, Document, DocumentRevision, Membership, Post, Thread, Workspace
 from tests.api.expect import assert_error, assert_invalid
 from tests.factories import PASSWORD, make_thread
 
@@ -29,7 +32,8 @@ def written(rows):
     """A snapshot of every table a refused request might have written to."""
 
     def snapshot() -> dict[str, int]:
-        return {model.__name__: rows(model) for model in (Workspace, Membership, Thread, Post)}
+        return {model.__name__: rows(model)
+                for model in (Workspace, Membership, Thread, Post, Document, DocumentRevision, Attachment)}
 
     return snapshot
 
@@ -77,9 +81,21 @@ SCOPED_PATHS = [
     ("POST", "/posts/{post}/purge", None),
     ("PATCH", "/threads/{thread}", {"locked": True}),
     ("DELETE", "/threads/{thread}", None),
+    ("GET", "/workspaces/{slug}/documents", None),
+    ("POST", "/workspaces/{slug}/documents", {"title": "Salainen muistio", "body": "Hei"}),
+    ("GET", "/documents/{document}", None),
+    ("PUT", "/documents/{document}", {"body": "Muutettu", "base_revision": 1}),
+    ("GET", "/documents/{document}/revisions", None),
+    ("GET", "/documents/{document}/revisions/{other}", None),
+    ("GET", "/documents/{document}/diff?from=1&to=1", None),
+    ("POST", "/documents/{document}/revisions/{other}/restore", None),
+    ("POST", "/documents/{document}/attachments", None),
+    ("POST", "/posts/{post}/attachments", None),
+    ("GET", "/attachments/{attachment}", None),
 ]
 SCOPED_IDS = [f"{method} {path}" for method, path, _ in SCOPED_PATHS]
-_PLACEHOLDERS = {"slug": "{slug}", "thread_id": "{thread}", "post_id": "{post}"}
+_PLACEHOLDERS = {"slug": "{slug}", "thread_id": "{thread}", "post_id": "{post}", "document_id": "{document}",
+                 "attachment_id": "{attachment}"}
 
 
 @pytest.fixture
@@ -87,32 +103,57 @@ def private_post(member, private_workspace) -> Post:
     return make_thread(member, private_workspace, "Luottamuksellinen", "Vain jäsenille")[1]
 
 
-def fill(path: str, slug: str, thread_id: int, post_id: int) -> str:
-    """The path with real or missing ids; {other} is always the same person, so the answers for
-    a hidden workspace and a missing one can be compared byte for byte."""
-    return path.format(slug=slug, thread=thread_id, post=post_id, other=1)
+@pytest.fixture
+def private_document(member, private_workspace) -> Document:
+    """A private workspace's document (at revision 2, so a restore of revision 1 would write), with a file."""
+    document = documents.do_create_document(member, private_workspace.slug, "Luottamuksellinen", "Vain jäsenille")
+    documents.do_save_document(member, document.id, "Vain jäsenille, toinen versio", 1)
+    attachments.do_attach_to_document(member, document.id, io.BytesIO(b"Salainen liite\n"), "liite.txt")
+    return document
+
+
+@pytest.fixture
+def private_attachment(private_document) -> Attachment:
+    return db.session.scalars(select(Attachment).where(Attachment.document_id == private_document.id)).one()
+
+
+def fill(path: str, slug: str, thread_id: int, post_id: int, document_id: int = MISSING_ID,
+         attachment_id: int = MISSING_ID) -> str:
+    """The path with real or missing ids; {other} is always the same person (or revision 1), so the
+    answers for a hidden workspace and a missing one can be compared byte for byte."""
+    return path.format(slug=slug, thread=thread_id, post=post_id, document=document_id, attachment=attachment_id,
+                       other=1)
+
+
+def fill_private(path: str, ws: Workspace, post: Post, attachment: Attachment) -> str:
+    return fill(path, ws.slug, post.thread_id, post.id, attachment.document_id or MISSING_ID, attachment.id)
+
+
+def fill_missing(path: str) -> str:
+    return fill(path, MISSING_SLUG, MISSING_ID, MISSING_ID, MISSING_ID, MISSING_ID)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
 def test_private_workspace_is_not_found_for_outsider(
-    api_as, outsider, private_workspace, private_post, written, method, path, body
+    api_as, outsider, private_workspace, private_post, private_attachment, written, method, path, body
 ):
     before = written()
-    url = fill(path, private_workspace.slug, private_post.thread_id, private_post.id)
+    url = fill_private(path, private_workspace, private_post, private_attachment)
     assert_error(api_as(outsider).request(method, url, json=body), 404, "not_found")
     assert written() == before
     assert stored_post(private_post.id).body == "Vain jäsenille"
     assert stored_post(private_post.id).deleted_at is None
     assert db.session.get(Workspace, private_workspace.id).description == "Kuvaus"
+    assert db.session.get(Document, private_attachment.document_id).revision == 2
 
 
 @pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
 def test_private_404_is_identical_to_missing_one(
-    api_as, outsider, private_workspace, private_post, method, path, body
+    api_as, outsider, private_workspace, private_post, private_attachment, method, path, body
 ):
     api = api_as(outsider)
-    hidden = api.request(method, fill(path, private_workspace.slug, private_post.thread_id, private_post.id), json=body)
-    missing = api.request(method, fill(path, MISSING_SLUG, MISSING_ID, MISSING_ID), json=body)
+    hidden = api.request(method, fill_private(path, private_workspace, private_post, private_attachment), json=body)
+    missing = api.request(method, fill_missing(path), json=body)
     assert hidden.status_code == missing.status_code == 404
     assert hidden.get_data() == missing.get_data()
     assert hidden.content_type == missing.content_type
@@ -120,11 +161,11 @@ def test_private_404_is_identical_to_missing_one(
 
 @pytest.mark.parametrize(("method", "path", "body"), SCOPED_PATHS, ids=SCOPED_IDS)
 def test_private_workspace_answers_anonymous_as_if_missing(
-    api_as, private_workspace, private_post, written, method, path, body
+    api_as, private_workspace, private_post, private_attachment, written, method, path, body
 ):
     api, before = api_as(None), written()
-    hidden = api.request(method, fill(path, private_workspace.slug, private_post.thread_id, private_post.id), json=body)
-    missing = api.request(method, fill(path, MISSING_SLUG, MISSING_ID, MISSING_ID), json=body)
+    hidden = api.request(method, fill_private(path, private_workspace, private_post, private_attachment), json=body)
+    missing = api.request(method, fill_missing(path), json=body)
     assert hidden.status_code in (401, 404)
     assert hidden.status_code == missing.status_code
     assert hidden.get_data() == missing.get_data()
@@ -132,7 +173,7 @@ def test_private_workspace_answers_anonymous_as_if_missing(
 
 
 def test_every_scoped_api_route_is_in_the_privacy_table(app):
-    listed = {(method, path) for method, path, _ in SCOPED_PATHS}
+    listed = {(method, path.split("?")[0]) for method, path, _ in SCOPED_PATHS}
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or not set(rule.arguments) & set(_PLACEHOLDERS):
