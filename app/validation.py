@@ -84,3 +84,24 @@ class FieldErrors:
             self.add(field, _("Must be one of: %(choices)s.", choices=", ".join(allowed)))
             return default
         return str(value)
+
+
+MAX_THEMES = 10
+
+
+def check_themes(errors: FieldErrors, themes: object, field: str = "themes") -> list[str]:
+    """Theme tags (a list, or text separated by commas): lower-cased, each at most 40 characters,
+    duplicates dropped, at most MAX_THEMES. Workspaces and good practices share one vocabulary."""
+    if themes in (None, ""):
+        return []
+    if isinstance(themes, str):
+        themes = themes.split(",")
+    if not isinstance(themes, list) or len(themes) > MAX_THEMES:
+        errors.add(field, ngettext("Give at most %(num)d theme.", "Give at most %(num)d themes.", MAX_THEMES))
+        return []
+    clean: list[str] = []
+    for theme in themes:
+        value = errors.text(field, theme, max_length=40, min_length=0).lower()
+        if value and value not in clean:
+            clean.append(value)
+    return clean

@@ -17,7 +17,7 @@ from app.merging import merge_fields, merge_text, merge_value
 from app.models import Document, DocumentFacet, DocumentKind, DocumentRevision, Thread, User, utcnow
 from app.schemas.documents import DocumentEventSchema
 from app.text import render_markdown
-from app.validation import FieldErrors
+from app.validation import FieldErrors, check_themes
 
 TITLE_MAX = 200
 BODY_MAX = 200_000
@@ -49,25 +49,9 @@ def check_good_practice(errors: FieldErrors, fields: object) -> dict[str, Any]:
         "results": errors.text("results", fields.get("results"), max_length=5000, min_length=0, multiline=True),
         "contact": errors.text("contact", fields.get("contact"), max_length=200, min_length=0),
         "status": errors.choice("status", fields.get("status") or "ongoing", list(STATUSES), "ongoing"),
-        "themes": _check_themes(errors, fields.get("themes")),
+        "themes": check_themes(errors, fields.get("themes")),
         "sdgs": _check_sdgs(errors, fields.get("sdgs")),
     }
-    return clean
-
-
-def _check_themes(errors: FieldErrors, themes: object) -> list[str]:
-    if themes in (None, ""):
-        return []
-    if isinstance(themes, str):
-        themes = themes.split(",")
-    if not isinstance(themes, list) or len(themes) > 10:
-        errors.add("themes", _("Give at most 10 themes."))
-        return []
-    clean: list[str] = []
-    for theme in themes:
-        value = errors.text("themes", theme, max_length=40, min_length=0).lower()
-        if value and value not in clean:
-            clean.append(value)
     return clean
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from slugify import slugify
 from sqlalchemy import func, select, update
 
@@ -19,27 +18,10 @@ from app.live.rooms import workspace_moderators_room, workspace_room
 from app.models import JoinPolicy, Membership, MembershipState, Role, User, Visibility, Workspace
 from app.schemas.common import UserRefSchema
 from app.schemas.workspaces import WorkspaceSchema
-from app.validation import SLUG_RE, FieldErrors
+from app.validation import SLUG_RE, FieldErrors, check_themes
 
-MAX_THEMES = 10
 _USER_REF = UserRefSchema()
 _WORKSPACE_REF = WorkspaceSchema(exclude=["my_role"])
-
-
-def _check_themes(errors: FieldErrors, themes: object) -> list[str]:
-    if themes is None:
-        return []
-    if isinstance(themes, str):
-        themes = [t for t in themes.split(",")]
-    if not isinstance(themes, list) or len(themes) > MAX_THEMES:
-        errors.add("themes", ngettext("Give at most %(num)d theme.", "Give at most %(num)d themes.", MAX_THEMES))
-        return []
-    clean: list[str] = []
-    for theme in themes:
-        value = errors.text("themes", theme, max_length=40, min_length=0).lower()
-        if value and value not in clean:
-            clean.append(value)
-    return clean
 
 
 def _check_slug(errors: FieldErrors, slug: object, name: str) -> str:
@@ -68,7 +50,7 @@ def do_create_workspace(
     clean_name = errors.text("name", name, max_length=100, min_length=2)
     clean_slug = _check_slug(errors, slug, clean_name)
     about = errors.text("description", description, max_length=2000, min_length=0, multiline=True)
-    tags = _check_themes(errors, themes)
+    tags = check_themes(errors, themes)
     seen = errors.choice("visibility", visibility, [v.value for v in Visibility], Visibility.NETWORK)
     joining = errors.choice("join_policy", join_policy, [j.value for j in JoinPolicy], JoinPolicy.OPEN)
     if clean_slug and db.session.scalar(select(func.count()).where(Workspace.slug == clean_slug)):
@@ -267,7 +249,7 @@ def _check_settings(errors: FieldErrors, ws: Workspace, changes: dict[str, objec
         values["description"] = errors.text("description", changes["description"], max_length=2000,
                                             min_length=0, multiline=True)
     if "themes" in changes:
-        values["themes"] = _check_themes(errors, changes["themes"])
+        values["themes"] = check_themes(errors, changes["themes"])
     if "visibility" in changes:
         values["visibility"] = errors.choice("visibility", changes["visibility"],
                                              [v.value for v in Visibility], ws.visibility)
