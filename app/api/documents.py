@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
@@ -128,14 +128,18 @@ def restore(document_id: int, number: int) -> Response:
     return json_response(document_json(access_document(user, document_id), document))
 
 
+def uploaded_file() -> tuple[IO[bytes] | None, str | None]:
+    """The multipart field `file`: its stream and the name the client gave (None, None if absent)."""
+    upload = request.files.get("file")
+    return (upload.stream, upload.filename) if upload else (None, None)
+
+
 @blp.route("/documents/<int:document_id>/attachments", methods=["POST"])
 @blp.response(201, AttachmentSchema)
 @blp.alt_response(413, schema=ErrorResponseSchema)
 def attach_to_document(document_id: int) -> Response:
     """Upload a file (multipart field `file`) to a document."""
-    upload = request.files.get("file")
-    attachment = attachments.do_attach_to_document(require_actor(), document_id, upload.stream if upload else None,
-                                                   upload.filename if upload else None)
+    attachment = attachments.do_attach_to_document(require_actor(), document_id, *uploaded_file())
     return json_response(_ATTACHMENT.dump(attachment), 201)
 
 
@@ -144,9 +148,7 @@ def attach_to_document(document_id: int) -> Response:
 @blp.alt_response(413, schema=ErrorResponseSchema)
 def attach_to_post(post_id: int) -> Response:
     """Upload a file (multipart field `file`) to one's own post."""
-    upload = request.files.get("file")
-    attachment = attachments.do_attach_to_post(require_actor(), post_id, upload.stream if upload else None,
-                                               upload.filename if upload else None)
+    attachment = attachments.do_attach_to_post(require_actor(), post_id, *uploaded_file())
     return json_response(_ATTACHMENT.dump(attachment), 201)
 
 
