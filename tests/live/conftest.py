@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.server import LiveServer
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Shared by the two-process tests that need no Redis of their own (test_many_processes.py has its own).
+REDIS_URL = os.environ.get("VK_TEST_REDIS_URL") or "redis://127.0.0.1:6379/12"
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,3 +37,23 @@ def threading_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
     with LiveServer(tmp_path_factory.mktemp("live-threading"), database_name="live_threading",
                     env={"ASYNC_MODE": "threading"}) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def pair(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two processes on one database, joined by Redis, as behind a proxy with sticky sessions
+    (one pair per test module, named after it)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"no Redis at {REDIS_URL}: {error}"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: nothing may be skipped)")
+        pytest.skip(message)
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_") + "_pair"
+    env = {"REDIS_URL": REDIS_URL}
+    tmp = tmp_path_factory.mktemp(name)
+    with LiveServer(tmp, database_name=name, env=env) as first, \
+            LiveServer(tmp, database_url=first.database_url, migrate=False, env=env) as second:
+        yield first, second

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import redis
 
 from tests.live.helpers import Listener, Person
 from tests.server import LiveServer
@@ -27,7 +26,6 @@ PARAGRAPHS = ["Kappale yksi: pyöräily lisääntyy.", "Kappale kaksi: bussit s�
 BODY = "\n\n".join(PARAGRAPHS)
 _serial = itertools.count(1)
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-REDIS_URL = os.environ.get("VK_TEST_REDIS_URL") or "redis://127.0.0.1:6379/12"
 
 
 @dataclass
@@ -175,23 +173,6 @@ def test_outsiders_of_a_private_workspace_get_nothing(live_server: LiveServer, p
         assert all("Salai" not in repr(data) for _, data in listener.messages)
     finally:
         listener.close()
-
-
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Two processes on one database, joined by Redis, as behind a proxy with sticky sessions."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"no Redis at {REDIS_URL}: {error}"
-        if IN_CI:
-            pytest.fail(f"{message} (CI=true: nothing may be skipped)")
-        pytest.skip(message)
-    tmp = tmp_path_factory.mktemp("document-pair")
-    env = {"REDIS_URL": REDIS_URL}
-    with LiveServer(tmp, database_name="document_pair", env=env) as first, \
-            LiveServer(tmp, database_url=first.database_url, migrate=False, env=env) as second:
-        yield first, second
 
 
 def test_a_save_on_one_process_reaches_readers_on_the_other(pair: tuple[LiveServer, LiveServer]) -> None:

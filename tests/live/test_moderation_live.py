@@ -12,18 +12,15 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 import socketio
 
 from tests.live.helpers import Listener, Person, cookie_header
 from tests.server import LiveServer
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-REDIS_URL = os.environ.get("VK_TEST_REDIS_URL") or "redis://127.0.0.1:6379/12"
 QUIET = 1.0  # seconds to wait for something that must not arrive
 AT_ONCE = 1.0  # "at once": a lost access reaches the open socket within this
 _serial = itertools.count(1)
@@ -39,23 +36,6 @@ def admin(live_server: LiveServer) -> Person:
     live_server.run_flask("create-admin", person.email)
     assert person.api("GET", "/me", expect=200)["is_admin"] is True
     return person
-
-
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Two processes on one database, joined by Redis, as behind a proxy with sticky sessions."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"no Redis at {REDIS_URL}: {error}"
-        if IN_CI:
-            pytest.fail(f"{message} (CI=true: nothing may be skipped)")
-        pytest.skip(message)
-    tmp = tmp_path_factory.mktemp("moderation-pair")
-    env = {"REDIS_URL": REDIS_URL}
-    with LiveServer(tmp, database_name="moderation_pair", env=env) as first, \
-            LiveServer(tmp, database_url=first.database_url, migrate=False, env=env) as second:
-        yield first, second
 
 
 def messages(listener: Listener, name: str) -> list[Any]:
