@@ -157,10 +157,18 @@ def can_rename_thread(user: User | None, thread: Thread, membership: Membership 
     return user is not None and thread.author_id == user.id and can_reply(user, thread, membership)
 
 
-def can_move_thread(user: User | None, source: Membership | None, target: Membership | None,
+def moves_on_its_own(thread: Thread) -> bool:
+    """A document's discussion belongs with its document: it is shown on the document's page, under
+    the document's access, so it never moves to another workspace apart from it."""
+    return thread.document_id is None
+
+
+def can_move_thread(user: User | None, thread: Thread, source: Membership | None, target: Membership | None,
                     target_ws: Workspace) -> bool:
-    """Move a thread only between workspaces one moderates, and never into an archived one."""
-    return not target_ws.archived and is_moderator(user, source) and is_moderator(user, target)
+    """Move a thread only between workspaces one moderates, never into an archived one, and never
+    a document's discussion (see moves_on_its_own)."""
+    return (moves_on_its_own(thread) and not target_ws.archived
+            and is_moderator(user, source) and is_moderator(user, target))
 
 
 def can_see_post_body(user: User | None, post: Post, membership: Membership | None) -> bool:

@@ -246,9 +246,11 @@ def _move_target(actor: User, thread: Thread, slug: object) -> Workspace | None:
         raise NotFound(_("No such workspace."))
     if slug == thread.workspace.slug:
         return None
+    if not policy.moves_on_its_own(thread):
+        raise Conflict(_("A document's discussion stays with its document: it cannot be moved on its own."))
     target = access_workspace(actor, slug)
     source_membership = get_membership(actor, thread.workspace_id)
-    if not policy.can_move_thread(actor, source_membership, target.membership, target.workspace):
+    if not policy.can_move_thread(actor, thread, source_membership, target.membership, target.workspace):
         raise Forbidden(_("You can move threads only into workspaces you moderate."))
     return target.workspace
 

@@ -6,16 +6,18 @@ Each refused write is followed by a check that nothing was written.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from app.actions import workspaces
+from app.actions import documents, workspaces
 from app.actions.unit import transactional
 from app.extensions import db
 from app.models import (
+    AuditEntry,
     Flag,
     Invitation,
     Membership,
@@ -810,6 +812,27 @@ def test_moving_into_a_hidden_workspace_is_not_found(api_as, moderator, outsider
     assert_error(response, 404, "not_found")
     assert response.get_data() == missing.get_data()
     assert fresh(Thread, thread.id).workspace_id == thread.workspace_id
+
+
+def _document_discussion(author: User, ws: Workspace) -> Thread:
+    """A document of `ws` with one comment in its discussion; answers the discussion thread."""
+    document = documents.do_create_document(author, ws.slug, "Vuosikello", "Tammikuu: suunnittelu")
+    discussion = db.session.scalar(select(Thread).where(Thread.document_id == document.id))
+    reply(author, discussion, "Kommentti julkiseen dokumenttiin")
+    return discussion
+
+
+def test_a_documents_discussion_is_not_moved_apart_from_it(api_as, owner, moderator, member, public_workspace):
+    private = make_workspace(moderator, visibility="private", name="Sisäpiiri")
+    discussion = _document_discussion(member, public_workspace)
+    response = api_as(moderator).patch(f"/threads/{discussion.id}", json={"workspace": private.slug, "pinned": True})
+    body = assert_error(response, 409, "conflict")
+    assert re.search(r"do[ck]ument", body["message"], re.I)  # says why, in the reader's language
+    stored = fresh(Thread, discussion.id)
+    assert (stored.workspace_id, stored.pinned) == (public_workspace.id, False)
+    posts = api_as(None).get(f"/threads/{discussion.id}/posts").get_json()["items"]
+    assert [p["body"] for p in posts] == ["Kommentti julkiseen dokumenttiin"]
+    assert count(AuditEntry) == 0
 
 
 # --- deleting for good (admins) --------------------------------------------------------------------
