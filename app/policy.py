@@ -180,6 +180,14 @@ def can_see_post_body(user: User | None, post: Post, membership: Membership | No
     return (user is not None and post.author_id == user.id) or is_moderator(user, membership)
 
 
+def can_reply_to(user: User | None, quoted: Post, thread: Thread, membership: Membership | None) -> bool:
+    """A reply may point only at a post of the same thread whose text the replier may read: the page
+    names the quoted post's author, so a post waiting for approval, or a hidden or deleted one, must
+    not be reachable by guessing its id."""
+    return (quoted.thread_id == thread.id and can_see_post(user, quoted, membership)
+            and can_see_post_body(user, quoted, membership))
+
+
 def can_react(user: User | None, post: Post, membership: Membership | None) -> bool:
     return (not post.is_deleted and post.hidden_at is None and not post.pending
             and can_start_thread(user, post.thread.workspace, membership))
