@@ -343,6 +343,33 @@ def test_invited_user_accepts_with_the_link_token(api_as, moderator, outsider, w
     assert body["workspace"] == workspace.slug
 
 
+def test_invitation_stops_working_when_its_inviter_is_removed(api_as, owner, moderator, outsider, workspace):
+    created = invite(api_as(moderator), workspace, user_id=outsider.id)
+    assert api_as(owner).delete(f"/workspaces/{workspace.slug}/members/{moderator.id}").status_code == 204
+    response = api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])})
+    body = assert_error(response, 409, "conflict")
+    assert "no longer valid" in body["message"] or "ei ole enää voimassa" in body["message"]
+    assert membership_of(outsider, workspace) is None
+    assert fresh(Invitation, created["id"]).accepted_at is None
+
+
+def test_invitation_into_a_role_its_inviter_may_no_longer_give_is_refused(api_as, owner, outsider, workspace):
+    second_owner = make_user("Oona Omistaja", email="owner2@example.fi")
+    add_member(workspace, second_owner, Role.OWNER)
+    created = invite(api_as(second_owner), workspace, user_id=outsider.id, role="owner")
+    demote = api_as(owner).patch(f"/workspaces/{workspace.slug}/members/{second_owner.id}", json={"role": "moderator"})
+    assert demote.status_code == 200
+    assert_error(api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])}), 409)
+    assert membership_of(outsider, workspace) is None
+
+
+def test_invitation_of_a_suspended_inviter_is_refused(api_as, admin, moderator, outsider, workspace):
+    created = invite(api_as(moderator), workspace, user_id=outsider.id)
+    assert api_as(admin).post(f"/admin/users/{moderator.id}/suspend", json={"reason": "Roskaa"}).status_code == 200
+    assert_error(api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])}), 409)
+    assert membership_of(outsider, workspace) is None
+
+
 def test_invitation_by_email_of_an_account_is_for_that_account(api_as, moderator, outsider, workspace):
     created = invite(api_as(moderator), workspace, email=outsider.email.upper())
     response = api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])})
