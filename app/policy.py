@@ -171,6 +171,17 @@ def can_move_thread(user: User | None, thread: Thread, source: Membership | None
             and is_moderator(user, source) and is_moderator(user, target))
 
 
+_OPENNESS = {Visibility.PRIVATE: 0, Visibility.NETWORK: 1, Visibility.PUBLIC: 2}
+
+
+def readers_may_follow(source: Workspace, target: Workspace) -> bool:
+    """Whether everyone who reads `source` may read `target` too: only then may what the source's
+    readers all receive (its events) name the target. A private target is never named; a network
+    target is not named to the public readers of a public source."""
+    return (target.visibility != Visibility.PRIVATE
+            and _OPENNESS[Visibility(target.visibility)] >= _OPENNESS[Visibility(source.visibility)])
+
+
 def can_see_post_body(user: User | None, post: Post, membership: Membership | None) -> bool:
     """A hidden post's text stays visible to its author and to moderators; deleted text to no one."""
     if post.is_deleted:

@@ -256,8 +256,9 @@ def _move_target(actor: User, thread: Thread, slug: object) -> Workspace | None:
 
 
 def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspace) -> None:
-    """Readers of the old workspace are told where it went (unless that place is private to them);
-    the new workspace's readers see it appear."""
+    """Readers of the old workspace are told where it went, unless some of them may not see that
+    place (policy.readers_may_follow); the new workspace's readers see it appear. Each workspace's
+    audit entry names the other; the log shows that name only to those who may see it."""
     thread.workspace_id = target.id
     db.session.execute(update(Flag).where(Flag.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)))
                        .values(workspace_id=target.id))
@@ -269,7 +270,7 @@ def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspa
     audit(actor, "thread.moved", "thread", thread.id, thread.title, source, to=target.slug, to_name=target.name)
     audit(actor, "thread.moved", "thread", thread.id, thread.title, target, source=source.slug,
           source_name=source.name)
-    shown = target.visibility != "private"
+    shown = policy.readers_may_follow(source, target)
     audience = "moderators" if thread.pending else "all"
     record_event(source, "thread.moved", {"id": thread.id, "to": {"slug": target.slug, "name": target.name}
                                           if shown else None}, audience=audience)

@@ -367,6 +367,15 @@ def test_moving_a_thread_to_another_workspace_one_moderates(
     assert list_threads(workspace).items == []
 
 
+def test_moving_from_a_public_into_a_network_workspace_does_not_name_it_to_the_public(
+    owner: User, moderator: User, member: User, public_workspace: Workspace, workspace: Workspace,
+) -> None:
+    """The public source's events reach anonymous readers, who may not see a network workspace."""
+    thread, _ = make_thread(member, public_workspace)
+    moderation.do_update_thread(moderator, thread.id, workspace=workspace.slug)
+    assert last_event(public_workspace, "thread.moved").payload == {"id": thread.id, "to": None}
+
+
 def test_moving_into_a_private_workspace_does_not_name_it(
     owner: User, moderator: User, member: User, workspace: Workspace,
 ) -> None:

@@ -934,6 +934,36 @@ def test_audit_log_is_for_moderators(api_as, member, facilitator, outsider, work
     assert_error(api_as(outsider).get(f"/workspaces/{private_workspace.slug}/audit"), 404, "not_found")
 
 
+def test_audit_log_names_a_moves_private_target_only_to_those_who_see_it(api_as, owner, moderator, workspace,
+                                                                         thread):
+    mover = make_user("Sanni Siirtäjä", email="mover@example.fi")
+    add_member(workspace, mover, Role.MODERATOR)
+    target = make_workspace(mover, visibility="private", name="Salainen kohde")
+    assert api_as(mover).patch(f"/threads/{thread.id}", json={"workspace": target.slug}).status_code == 200
+    for reader in (moderator, owner):
+        response = api_as(reader).get(f"/workspaces/{workspace.slug}/audit")
+        assert "Salainen kohde" not in response.get_data(as_text=True)
+        assert target.slug not in response.get_data(as_text=True)
+        moved = response.get_json()["items"][0]
+        assert (moved["action"], moved["details"]) == ("thread.moved", {"to": None, "to_name": None})
+    seen = api_as(mover).get(f"/workspaces/{workspace.slug}/audit").get_json()["items"][0]
+    assert seen["details"] == {"to": target.slug, "to_name": "Salainen kohde"}
+
+
+def test_audit_log_names_a_moves_private_source_only_to_those_who_see_it(api_as, owner, moderator, outsider):
+    source = make_workspace(owner, visibility="private", name="Salainen lähde")
+    add_member(source, moderator, Role.MODERATOR)
+    target = make_workspace(moderator, name="Avoin kohde")
+    add_member(target, outsider, Role.MODERATOR)
+    moved, _first = make_thread(owner, source, "Siirrettävä ketju")
+    assert api_as(moderator).patch(f"/threads/{moved.id}", json={"workspace": target.slug}).status_code == 200
+    response = api_as(outsider).get(f"/workspaces/{target.slug}/audit")
+    assert "Salainen lähde" not in response.get_data(as_text=True)
+    assert response.get_json()["items"][0]["details"] == {"source": None, "source_name": None}
+    seen = api_as(moderator).get(f"/workspaces/{target.slug}/audit").get_json()["items"][0]
+    assert seen["details"] == {"source": source.slug, "source_name": "Salainen lähde"}
+
+
 def test_audit_filters_of_wrong_type_are_invalid(api_as, moderator, workspace):
     assert_invalid(api_as(moderator).get(f"/workspaces/{workspace.slug}/audit?actor=maija"), "actor")
 

@@ -292,6 +292,18 @@ def test_a_documents_discussion_cannot_be_moved_from_the_page(web_as, moderator,
     assert "Kommentti julkiseen dokumenttiin" in web_as(None).get(f"/d/{document.id}").get_data(as_text=True)
 
 
+def test_audit_page_does_not_name_a_private_move_target_to_those_who_cannot_see_it(web_as, moderator, workspace,
+                                                                                   thread) -> None:
+    mover = make_user("Sanni Siirtäjä", email="mover@example.fi")
+    add_member(workspace, mover, Role.MODERATOR)
+    target = make_workspace(mover, visibility="private", name="Salainen kohde")
+    moderation.do_update_thread(mover, thread.id, workspace=target.slug)
+    page = web_as(moderator).get(f"/w/{workspace.slug}/audit").get_data(as_text=True)
+    assert "toiseen työtilaan" in page
+    assert "Salainen kohde" not in page and target.slug not in page
+    assert "Salainen kohde" in web_as(mover).get(f"/w/{workspace.slug}/audit").get_data(as_text=True)
+
+
 def test_author_renames_own_thread(web_as, member, thread) -> None:
     web = web_as(member)
     assert f"/t/{thread.id}/rename" in web.get(f"/t/{thread.id}").get_data(as_text=True)
