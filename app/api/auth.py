@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.actions import accounts
-from app.api.common import API_PREFIX, require_actor
+from app.api.common import API_PREFIX, anonymous_write, require_actor
 from app.errors import Unauthenticated
 from app.extensions import limiter
 from app.models import ApiToken, User
@@ -33,6 +33,7 @@ class ResetConfirmSchema(Schema):
 
 
 @blp.route("/auth/register", methods=["POST"])
+@anonymous_write
 @_limit("RATELIMIT_REGISTER")
 @blp.arguments(RegisterSchema)
 @blp.response(201, MeSchema)
@@ -43,6 +44,7 @@ def register(args: dict[str, Any]) -> User:
 
 
 @blp.route("/auth/tokens", methods=["POST"])
+@anonymous_write
 @_limit("RATELIMIT_SIGNIN")
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, NewTokenSchema)
@@ -82,6 +84,7 @@ def revoke_token(token_id: int) -> None:
 
 
 @blp.route("/auth/password-reset", methods=["POST"])
+@anonymous_write
 @_limit("RATELIMIT_RESET")
 @blp.arguments(ResetRequestSchema)
 @blp.response(202)
@@ -93,6 +96,7 @@ def request_reset(args: dict[str, Any]) -> None:
 
 
 @blp.route("/auth/password-reset/confirm", methods=["POST"])
+@anonymous_write
 @_limit("RATELIMIT_RESET")
 @blp.arguments(ResetConfirmSchema)
 @blp.response(204)
