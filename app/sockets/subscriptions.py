@@ -25,7 +25,8 @@ def subscribe(data: dict[str, Any]) -> Ack:
     """Join the workspace's room first, then replay what the client missed since `since`.
 
     Joining first means nothing committed in between is lost; the client drops duplicates by seq.
-    A workspace the user may not see answers exactly like one that does not exist.
+    A workspace the user may not see answers exactly like one that does not exist. A long catch-up
+    comes in pages: `more` says ask again with `since` = this answer's `seq`.
     """
     user = socket_actor()
     slug = text_field(data, "workspace", 60)
@@ -40,9 +41,10 @@ def subscribe(data: dict[str, Any]) -> Ack:
     if moderator:
         join_room(workspace_moderators_room(ws.id))
     info.workspaces[ws.id] = ws.slug
-    missed = catch_up(ws, since, moderator, user.id if user is not None else None)
+    missed = catch_up(ws, since, moderator, user)
     presence = enter(workspace_room(ws.id))
-    return {"ok": True, "seq": missed.seq, "events": missed.events, "reset": missed.reset, "presence": presence}
+    return {"ok": True, "seq": missed.seq, "events": missed.events, "reset": missed.reset, "more": missed.more,
+            "latest": missed.latest, "presence": presence}
 
 
 @socket_event("unsubscribe")
