@@ -269,7 +269,7 @@ def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspa
     audit(actor, "thread.moved", "thread", thread.id, thread.title, source, to=target.slug, to_name=target.name)
     audit(actor, "thread.moved", "thread", thread.id, thread.title, target, source=source.slug,
           source_name=source.name)
-    shown = target.visibility != "private"
+    shown = policy.can_name_place(source, target)
     audience = "moderators" if thread.pending else "all"
     record_event(source, "thread.moved", {"id": thread.id, "to": {"slug": target.slug, "name": target.name}
                                           if shown else None}, audience=audience)

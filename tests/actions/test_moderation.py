@@ -379,6 +379,17 @@ def test_moving_into_a_private_workspace_does_not_name_it(
         access_post(member, thread.last_post_id or 0)
 
 
+def test_moving_from_a_public_workspace_into_a_network_one_does_not_name_it(
+    owner: User, moderator: User, member: User, public_workspace: Workspace,
+) -> None:
+    """A public workspace's anonymous readers may not see a network workspace: they are not told of it."""
+    network = make_workspace(owner, visibility="network", name="Verkoston tila")
+    add_member(network, moderator, Role.MODERATOR)
+    thread, _ = make_thread(member, public_workspace)
+    moderation.do_update_thread(moderator, thread.id, workspace=network.slug)
+    assert last_event(public_workspace, "thread.moved").payload == {"id": thread.id, "to": None}
+
+
 def test_moving_into_a_workspace_one_does_not_moderate_is_refused(
     owner: User, moderator: User, member: User, workspace: Workspace,
 ) -> None:
