@@ -71,8 +71,10 @@ def do_create_workspace(
 
 
 def member_event(ws: Workspace, kind: str, user: User, role: str | None) -> None:
-    """member.joined / member.left: who, in which role, and the workspace's new member count."""
-    record_event(ws, kind, {"user": _USER_REF.dump(user), "role": role, "member_count": ws.member_count})
+    """member.joined / member.left: who, in which role, and the workspace's new member count; to
+    signed-in readers only, as the member list is (policy.can_view_members)."""
+    record_event(ws, kind, {"user": _USER_REF.dump(user), "role": role, "member_count": ws.member_count},
+                 audience="people")
 
 
 def bump_thread_count(workspace_id: int, delta: int) -> None:

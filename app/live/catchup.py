@@ -56,7 +56,7 @@ def catch_up(ws: Workspace, since: int | None, moderator: bool, reader: User | N
         return CatchUp(latest, [], False, latest=latest)
     if since < 0 or latest - since > MAX_REPLAY or _oldest_kept(ws) > since + 1:
         return CatchUp(latest, [], True, latest=latest)
-    audiences = ["all", "moderators"] if moderator else ["all"]
+    audiences = ["all", *(["people"] if reader is not None else []), *(["moderators"] if moderator else [])]
     events, full = _read_page(ws, since, audiences)
     reached = events[-1]["seq"] if events else since
     shown = as_seen_now(events, ws, moderator, reader)

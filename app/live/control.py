@@ -19,7 +19,13 @@ from app.extensions import socketio
 from app.live.deliver import after_commit
 from app.live.presence import leave_scope
 from app.live.registry import SocketInfo, sockets
-from app.live.rooms import thread_room, user_room, workspace_moderators_room, workspace_room
+from app.live.rooms import (
+    thread_room,
+    user_room,
+    workspace_moderators_room,
+    workspace_people_room,
+    workspace_room,
+)
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"
@@ -119,7 +125,8 @@ def _drop_thread(sid: str, info: SocketInfo, thread_id: int) -> None:
 
 def _drop_workspace(sid: str, info: SocketInfo, workspace_id: int) -> None:
     """The socket no longer follows the workspace nor watches any of its threads."""
-    for room in (workspace_room(workspace_id), workspace_moderators_room(workspace_id)):
+    for room in (workspace_room(workspace_id), workspace_people_room(workspace_id),
+                 workspace_moderators_room(workspace_id)):
         socketio.server.leave_room(sid, room, namespace=NAMESPACE)
     info.workspaces.pop(workspace_id, None)
     if workspace_room(workspace_id) in info.scopes:

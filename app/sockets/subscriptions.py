@@ -12,7 +12,7 @@ from app.access import access_workspace
 from app.errors import Invalid
 from app.extensions import db
 from app.live.catchup import catch_up
-from app.live.rooms import workspace_moderators_room, workspace_room
+from app.live.rooms import workspace_moderators_room, workspace_people_room, workspace_room
 from app.models import Workspace
 from app.sockets.handling import Ack, int_field, socket_actor, socket_event, text_field, this_socket
 from app.sockets.presence import enter, leave
@@ -38,6 +38,8 @@ def subscribe(data: dict[str, Any]) -> Ack:
         raise Invalid(f"Follow at most {MAX_SUBSCRIPTIONS} workspaces at once.")
     moderator = policy.is_moderator(user, seen.membership)
     join_room(workspace_room(ws.id))
+    if user is not None:
+        join_room(workspace_people_room(ws.id))
     if moderator:
         join_room(workspace_moderators_room(ws.id))
     info.workspaces[ws.id] = ws.slug
@@ -54,6 +56,7 @@ def unsubscribe(data: dict[str, Any]) -> Ack:
     for ws_id, ws_slug in list(info.workspaces.items()):
         if ws_slug == slug:
             leave_room(workspace_room(ws_id))
+            leave_room(workspace_people_room(ws_id))
             leave_room(workspace_moderators_room(ws_id))
             del info.workspaces[ws_id]
             leave(workspace_room(ws_id))

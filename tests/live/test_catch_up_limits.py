@@ -116,6 +116,30 @@ def test_thread_deleted_for_good_is_not_replayed(live_server: LiveServer, admin:
         listener.close()
 
 
+def test_anonymous_readers_are_not_told_who_joins_live_or_on_catch_up(live_server: LiveServer) -> None:
+    """The member list is for signed-in people: member.* events reach signed-in readers only."""
+    owner = Person(live_server.url, "Mirja Moderaattori")
+    public = owner.create_workspace(unique("Avoin seura"), visibility="public")
+    anonymous, signed_in = Listener(live_server.url).connect(), Listener(live_server.url, owner.token).connect()
+    try:
+        since = anonymous.subscribe(public)["seq"]
+        assert signed_in.subscribe(public)["ok"] is True
+        joiner = Person(live_server.url, "Jaana Liittyjä")
+        joiner.join(public)
+        owner.api("PATCH", f"/workspaces/{public}/members/{joiner.id}", {"role": "moderator"}, expect=200)
+        owner.start_thread(public, "Tervetuloa", "Hei kaikille")
+        assert signed_in.wait_for(lambda: len(signed_in.events()) == 4)
+        assert [e["kind"] for e in signed_in.events()][:2] == ["member.joined", "member.updated"]
+        assert anonymous.wait_for(lambda: len(anonymous.events()) == 2)
+        replay = anonymous.subscribe(public, since=since)
+        for seen in (anonymous.events(), replay["events"]):
+            assert [e["kind"] for e in seen] == ["thread.created", "post.created"]
+            assert "Jaana Liittyjä" not in json.dumps(seen, ensure_ascii=False)
+    finally:
+        anonymous.close()
+        signed_in.close()
+
+
 # --- bounded answers ------------------------------------------------------------------------------
 
 
