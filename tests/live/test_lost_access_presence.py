@@ -126,3 +126,31 @@ def test_removed_member_no_longer_counts_among_a_private_threads_viewers(live_se
     finally:
         leaving.close()
         staying.close()
+
+
+def test_thread_moved_through_one_process_stops_typing_on_the_other(pair: tuple[LiveServer, LiveServer]) -> None:
+    """The order goes through Redis: the anonymous watcher on process B stops watching when A moves it."""
+    a, b = pair
+    owner = Person(a.url, "Olli Omistaja")
+    public = owner.create_workspace(unique("Avoin kahdessa"), visibility="public")
+    private = owner.create_workspace(unique("Suljettu kahdessa"), visibility="private")
+    thread = owner.start_thread(public, "Siirtyvä", "Alkuun")
+    anonymous = Listener(b.url).connect()
+    insider = Listener(b.url, owner.token).connect()
+    typist = Listener(a.url, owner.token).connect()
+    try:
+        assert anonymous.subscribe(public)["ok"] is True
+        watched(anonymous, thread["id"])
+        watched(insider, thread["id"])
+        owner.api("PATCH", f"/threads/{thread['id']}", {"workspace": private}, expect=200)  # through A
+        assert anonymous.wait_for(lambda: bool(anonymous.events("thread.moved")))
+        anonymous.wait_for(lambda: False, timeout=QUIET)
+        before = len(about_thread(anonymous, thread["id"]))
+        assert watched(typist, thread["id"])["count"] == 1  # B's anonymous watcher no longer counts
+        assert typist.call("typing", {"thread": thread["id"]})["ok"] is True
+        assert insider.wait_for(lambda: bool(received(insider, "typing")))  # a member on B still sees it
+        assert not anonymous.wait_for(lambda: len(about_thread(anonymous, thread["id"])) > before, timeout=QUIET), \
+            about_thread(anonymous, thread["id"])
+    finally:
+        for listener in (anonymous, insider, typist):
+            listener.close()
