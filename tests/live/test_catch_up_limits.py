@@ -35,6 +35,11 @@ def admin(live_server: LiveServer) -> Person:
     return person
 
 
+def public_and_private(owner: Person) -> tuple[str, str]:
+    return (owner.create_workspace(unique("Avoin kylä"), visibility="public"),
+            owner.create_workspace(unique("Suljettu neuvosto"), visibility="private"))
+
+
 def anonymous(server: LiveServer) -> Listener:
     return Listener(server.url).connect()
 
@@ -65,8 +70,7 @@ def follow_all_pages(listener: Listener, slug: str, since: int = 0) -> tuple[lis
 
 def test_thread_moved_into_a_private_workspace_is_not_replayed_from_the_public_one(live_server: LiveServer) -> None:
     owner = Person(live_server.url, "Olli Omistaja")
-    public = owner.create_workspace(unique("Avoin kylä"), visibility="public")
-    private = owner.create_workspace(unique("Suljettu neuvosto"), visibility="private")
+    public, private = public_and_private(owner)
     stays = owner.start_thread(public, "Kirjaston aukioloajat", "Kirjasto on auki iltaisin.")
     secret = owner.start_thread(public, "Salainen budjettiesitys", "Luonnos: 4,2 miljoonaa koulukorjauksiin.")
     owner.post(secret["id"], "Toinen luonnos: kaupunginjohtajan ehdotus.")
@@ -145,8 +149,7 @@ def test_anonymous_readers_are_not_told_who_joins_live_or_on_catch_up(live_serve
 
 def test_long_catch_up_comes_in_bounded_pages_each_visible_event_once(live_server: LiveServer) -> None:
     owner = Person(live_server.url, "Kalle Kirjoittaja")
-    public = owner.create_workspace(unique("Pitkät viestit"), visibility="public")
-    private = owner.create_workspace(unique("Sisäinen"), visibility="private")
+    public, private = public_and_private(owner)
     shown = owner.start_thread(public, "Pitkä keskustelu", "Alku")
     moved = owner.start_thread(public, "Siirtyvä keskustelu", "Alku")
     big = "Pitkä kappale kestävästä kaupunkisuunnittelusta. " * 1000  # about 50 kB

@@ -40,14 +40,18 @@ def watched(listener: Listener, thread_id: int) -> dict[str, Any]:
     return dict(ack["presence"])
 
 
-def test_thread_moved_into_a_private_workspace_stops_typing_and_viewers_for_anonymous(
-        live_server: LiveServer) -> None:
-    owner = Person(live_server.url, "Olli Omistaja")
+def thread_to_move(base_url: str) -> tuple[Person, str, str, dict[str, Any]]:
+    """An owner of a public and a private workspace, and a thread in the public one."""
+    owner = Person(base_url, "Olli Omistaja")
     public = owner.create_workspace(unique("Avoin tori"), visibility="public")
     private = owner.create_workspace(unique("Hallitus"), visibility="private")
-    thread = owner.start_thread(public, "Torin kunnostus", "Alkuun")
-    anonymous = Listener(live_server.url).connect()
-    insider = Listener(live_server.url, owner.token).connect()
+    return owner, public, private, owner.start_thread(public, "Torin kunnostus", "Alkuun")
+
+
+def test_thread_moved_into_a_private_workspace_stops_typing_and_viewers_for_anonymous(
+        live_server: LiveServer) -> None:
+    owner, public, private, thread = thread_to_move(live_server.url)
+    anonymous, insider = Listener(live_server.url).connect(), Listener(live_server.url, owner.token).connect()
     typist = Listener(live_server.url, owner.token).connect()
     try:
         assert anonymous.subscribe(public)["ok"] is True
@@ -131,12 +135,8 @@ def test_removed_member_no_longer_counts_among_a_private_threads_viewers(live_se
 def test_thread_moved_through_one_process_stops_typing_on_the_other(pair: tuple[LiveServer, LiveServer]) -> None:
     """The order goes through Redis: the anonymous watcher on process B stops watching when A moves it."""
     a, b = pair
-    owner = Person(a.url, "Olli Omistaja")
-    public = owner.create_workspace(unique("Avoin kahdessa"), visibility="public")
-    private = owner.create_workspace(unique("Suljettu kahdessa"), visibility="private")
-    thread = owner.start_thread(public, "Siirtyvä", "Alkuun")
-    anonymous = Listener(b.url).connect()
-    insider = Listener(b.url, owner.token).connect()
+    owner, public, private, thread = thread_to_move(a.url)
+    anonymous, insider = Listener(b.url).connect(), Listener(b.url, owner.token).connect()
     typist = Listener(a.url, owner.token).connect()
     try:
         assert anonymous.subscribe(public)["ok"] is True
