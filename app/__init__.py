@@ -30,13 +30,15 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config or config_for(None))
     app.config.update(overrides)
-    if app.config["PROXY_COUNT"]:
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_mapping(app)
+    if app.config["PROXY_COUNT"]:
+        # Outermost, around Socket.IO's middleware too: a socket's handshake then carries the
+        # client's address (its rate limit) and scheme and host (the same-origin check), not the proxy's.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
 
 

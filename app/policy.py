@@ -163,6 +163,15 @@ def can_move_thread(user: User | None, source: Membership | None, target: Member
     return not target_ws.archived and is_moderator(user, source) and is_moderator(user, target)
 
 
+_OPENNESS = {Visibility.PRIVATE: 0, Visibility.NETWORK: 1, Visibility.PUBLIC: 2}
+
+
+def can_name_place(source: Workspace, target: Workspace) -> bool:
+    """A thread moved from `source` may say where it went only if everyone who may read the source
+    may see the target too (a public workspace's anonymous readers are not told of a network one)."""
+    return _OPENNESS[Visibility(target.visibility)] >= _OPENNESS[Visibility(source.visibility)]
+
+
 def can_see_post_body(user: User | None, post: Post, membership: Membership | None) -> bool:
     """A hidden post's text stays visible to its author and to moderators; deleted text to no one."""
     if post.is_deleted:

@@ -14,9 +14,10 @@ from app.actions.membership import check_reason, moderate_unseen
 from app.actions.notifications import notify
 from app.actions.threads import audience_for
 from app.actions.unit import transactional
-from app.actions.workspaces import bump_thread_count
+from app.actions.workspaces import bump_thread_count, viewers_of
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
+from app.live.control import thread_moved_after_commit
 from app.live.log import record_event
 from app.models import Flag, FlagReason, FlagState, Membership, Post, Thread, User, Workspace, utcnow
 from app.schemas.threads import ThreadSchema, post_json
@@ -255,7 +256,8 @@ def _move_target(actor: User, thread: Thread, slug: object) -> Workspace | None:
 
 def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspace) -> None:
     """Readers of the old workspace are told where it went (unless that place is private to them);
-    the new workspace's readers see it appear."""
+    the new workspace's readers see it appear; open pages of the thread that may not see the new
+    place stop receiving its typing and viewers."""
     thread.workspace_id = target.id
     db.session.execute(update(Flag).where(Flag.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)))
                        .values(workspace_id=target.id))
@@ -267,11 +269,12 @@ def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspa
     audit(actor, "thread.moved", "thread", thread.id, thread.title, source, to=target.slug, to_name=target.name)
     audit(actor, "thread.moved", "thread", thread.id, thread.title, target, source=source.slug,
           source_name=source.name)
-    shown = target.visibility != "private"
+    shown = policy.can_name_place(source, target)
     audience = "moderators" if thread.pending else "all"
     record_event(source, "thread.moved", {"id": thread.id, "to": {"slug": target.slug, "name": target.name}
                                           if shown else None}, audience=audience)
     record_event(target, "thread.created", _THREAD.dump(thread), audience=audience)
+    thread_moved_after_commit(thread.id, target.id, viewers_of(target))
 
 
 # --- deleting for good (admins) ------------------------------------------------------------------
