@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
+from app.links import install_links
 from config import Config, config_for
 
 
@@ -30,9 +31,13 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config or config_for(None))
     app.config.update(overrides)
+    install_links(app)  # refuses to go on without a usable PUBLIC_URL
     if app.config["PROXY_COUNT"]:
+        # Only the client's address (rate limits) and the scheme (Secure cookies, CSRF's referrer
+        # check) come from the proxy. Not the host: links are built from PUBLIC_URL, and the proxy
+        # passes the Host it was asked for itself, so a client's X-Forwarded-Host is never believed.
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _init_extensions(app)
     _register_blueprints(app)

@@ -88,7 +88,7 @@ def test_changing_password_signs_out_other_browsers(app: Flask, web_as, member: 
 def test_password_reset_link_works_once(app: Flask, web: WebClient, member: User) -> None:
     web.post("/forgot-password", {"email": member.email})
     mail = app.extensions["sent_mail"][-1]
-    link = re.search(r"http://localhost(/reset-password/\S+)", mail.get_content()).group(1)
+    link = re.search(r"http://kortteli\.test(/reset-password/\S+)", mail.get_content()).group(1)
     first = web.post(link, {"password": "uusi-salasana-kevät-2027"})
     assert first.status_code == 302
     again = web.post(link, {"password": "toinen-salasana-syksy-2027"})
