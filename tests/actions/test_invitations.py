@@ -25,6 +25,7 @@ from tests.actions.helpers import (
 )
 from tests.factories import PASSWORD, make_user
 
+
 def link_for(token: str) -> str:
     """The link an invitation mails: on the configured public address (TestConfig's PUBLIC_URL)."""
     return f"{current_app.config['PUBLIC_URL']}/invitations/{token}"

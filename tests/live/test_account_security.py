@@ -29,7 +29,7 @@ NEW_PASSWORD = "uusi-vahva-salasana-2031"
 def proxied_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The production server behind one proxy (PROXY_COUNT=1), as the README's nginx example runs it."""
     with LiveServer(tmp_path_factory.mktemp("proxied"), database_name="proxied",
-                    env={"PROXY_COUNT": "1"}) as server:
+                    env={"PROXY_COUNT": "1", "RATELIMIT_ENABLED": "1", "RATELIMIT_SIGNIN": "5 per minute"}) as server:
         yield server
 
 
@@ -64,6 +64,29 @@ def test_forwarded_host_of_a_client_never_reaches_an_invitation_link(proxied_ser
                              headers={"X-Forwarded-Host": EVIL}, timeout=30)
     assert answer.status_code == 201, answer.text
     assert answer.json()["url"].startswith(f"{proxied_server.url}/invitations/")
+
+
+def test_guesses_at_one_account_from_many_forwarded_addresses_are_counted_together(
+        proxied_server: LiveServer) -> None:
+    """Behind the proxy each guess may come from another client address (X-Forwarded-For): the
+    account's own count still stops them, on the page and the API alike, and leaves others alone."""
+    person = Person(proxied_server.url, "Arvattava Tili")  # its token request is the account's first
+
+    def guess(n: int, email: str, door: str) -> int:
+        headers = {"X-Forwarded-For": f"198.51.100.{n}"}
+        if door == "api":
+            return requests.post(f"{proxied_server.url}/api/v1/auth/tokens", headers=headers, timeout=30,
+                                 json={"email": email, "password": "väärä-salasana-1"}).status_code
+        browser = requests.Session()
+        data = {"csrf_token": csrf_token(browser, proxied_server.url, "/sign-in"), "email": email,
+                "password": "väärä-salasana-1"}
+        return browser.post(f"{proxied_server.url}/sign-in", data=data, headers=headers, timeout=30).status_code
+
+    tried = [guess(n, person.email, door) for n, door in enumerate(["api", "page", "api", "page"], 1)]
+    assert tried == [401, 200, 401, 200]
+    assert guess(5, person.email, "page") == 429
+    assert guess(6, person.email, "api") == 429
+    assert guess(7, "joku.muu@example.fi", "api") == 401
 
 
 def assert_token_is_dead(server: LiveServer, person: Person, listener: Listener) -> None:
