@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
-from app.links import install_links
+from app.links import install_links, public_origin
 from config import Config, config_for
 
 
@@ -70,7 +70,9 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
         channel=f"{app.config['REDIS_CHANNEL']}:socketio",
-        cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or None,
+        # Sockets open from the site's own pages only: by default its public origin, not an origin
+        # guessed from the request's Host or X-Forwarded-Host (which engineio would otherwise trust).
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or [public_origin(app.config["PUBLIC_URL"])],
         max_http_buffer_size=64 * 1024,
     )
 

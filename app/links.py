@@ -48,6 +48,12 @@ def public_url_for(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def public_origin(public_url: str) -> str:
+    """scheme://host[:port] of the site, as a browser sends it in `Origin`."""
+    parts = urlsplit(public_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def websocket_origin(public_url: str) -> str:
     """The ws(s) origin of the site's own Socket.IO endpoint: https -> wss, http -> ws, same host."""
     parts = urlsplit(public_url)

@@ -89,6 +89,17 @@ def test_guesses_at_one_account_from_many_forwarded_addresses_are_counted_togeth
     assert guess(7, "joku.muu@example.fi", "api") == 401
 
 
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_a_forwarded_host_does_not_make_a_foreign_origin_our_own(proxied_server: LiveServer, transport: str) -> None:
+    """Socket.IO's origin check compares with PUBLIC_URL's origin, not with a Host the client names."""
+    person = Person(proxied_server.url, "Origo Testaaja")
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(proxied_server.url, auth={"token": person.token}, transports=[transport], wait_timeout=5,
+                       headers={"Origin": f"http://{EVIL}", "X-Forwarded-Host": EVIL})
+    assert not client.connected
+
+
 def assert_token_is_dead(server: LiveServer, person: Person, listener: Listener) -> None:
     assert listener.disconnected.wait(AT_ONCE), "the socket opened with the token is still open"
     me = requests.get(f"{server.url}/api/v1/me", headers={"Authorization": f"Bearer {person.token}"}, timeout=10)
