@@ -159,7 +159,8 @@ def change_password() -> Response | str:
         except Invalid as error:
             show_errors(form, error)
             return _settings_with(password=form)
-        flash(_("Your password was changed, and you were signed out everywhere else."), "success")
+        flash(_("Your password was changed: you were signed out everywhere else, and your API tokens were revoked."),
+              "success")
     return redirect(url_for("auth.settings"))
 
 

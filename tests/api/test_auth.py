@@ -253,7 +253,9 @@ def test_a_password_change_revokes_every_token_but_keeps_the_browser(api_as, web
     assert response.status_code == 302
     assert_error(api.get("/me"), 401, "unauthenticated")
     assert rows(ApiToken) == 0
-    assert web.get("/settings").status_code == 200
+    settings = web.get("/settings")
+    assert settings.status_code == 200
+    assert "API-tunnisteesi on mitätöity" in settings.get_data(as_text=True)  # the person is told
 
 
 def test_tokens_of_a_suspended_account_do_not_come_back_with_reinstatement(api_as, admin, member, rows):
