@@ -10,11 +10,10 @@ from flask_wtf.csrf import CSRFError
 
 from app.errors import DomainError, Unauthenticated
 from app.extensions import csrf
-from app.identity import authenticated_by_token, bearer_token, current_actor, require_actor
+from app.identity import API_PREFIX, authenticated_by_token, bearer_token, current_actor, require_actor
 
 __all__ = ["API_PREFIX", "JsonApi", "json_response", "require_actor"]
 
-API_PREFIX = "/api/v1"
 _UPLOAD_ENDPOINT_SUFFIX = "/attachments"
 
 
