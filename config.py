@@ -74,6 +74,9 @@ class Config:
     PORT = env_int("PORT", 5000)
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     MAX_CONNECTIONS = env_int("MAX_CONNECTIONS", 10_000)
+    # The address people open the site at (https://kortteli.example.fi): every link that leaves the
+    # server (reset mail, invitations, exports) is built from it, never from a request's Host.
+    # Required in production: create_app refuses to start without it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     # How many proxies in front set X-Forwarded-*: then client addresses (rate limits) and https
     # links are read from those headers. 0 = none (never trust the headers of a direct client).
@@ -155,6 +158,7 @@ class DevelopmentConfig(Config):
 
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or f"http://{Config.HOST}:{Config.PORT}"  # where `make run` serves
 
 
 class TestConfig(Config):
@@ -162,6 +166,8 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    # Not the test client's own host (localhost), so a link built from the request would show.
+    PUBLIC_URL = "http://kortteli.test"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     ASYNC_MODE = "threading"

@@ -21,9 +21,13 @@ if ASYNC_MODE == "eventlet":
 
 from app import create_app
 from app.extensions import socketio
+from app.links import ConfigurationError
 from config import config_for
 
-app = create_app(config_for(os.environ.get("FLASK_CONFIG")))
+try:
+    app = create_app(config_for(os.environ.get("FLASK_CONFIG")))
+except ConfigurationError as error:  # a missing setting is the operator's to fix: say which, no traceback
+    raise SystemExit(f"Virtuaalikortteli cannot start: {error}") from None
 
 if __name__ == "__main__":
     print(f"Virtuaalikortteli serving on http://{app.config['HOST']}:{app.config['PORT']} ({ASYNC_MODE})", flush=True)

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
+from app.links import install_links, public_origin
 from config import Config, config_for
 
 
@@ -33,13 +34,18 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config or config_for(None))
     app.config.update(overrides)
-    if app.config["PROXY_COUNT"]:
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    install_links(app)  # refuses to go on without a usable PUBLIC_URL
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_mapping(app)
+    if app.config["PROXY_COUNT"]:
+        # Outermost, around Socket.IO's middleware too: a socket's handshake then carries the
+        # client's address (its rate limit) and scheme, not the proxy's. Never the host: links are
+        # built from PUBLIC_URL and the proxy passes the Host it was asked for, so a client's
+        # X-Forwarded-Host is never believed.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 
 
@@ -69,7 +75,9 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
         channel=f"{app.config['REDIS_CHANNEL']}:socketio",
-        cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or None,
+        # Sockets open from the site's own pages only: by default its public origin, not an origin
+        # guessed from the request's Host or X-Forwarded-Host (which engineio would otherwise trust).
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or [public_origin(app.config["PUBLIC_URL"])],
         max_http_buffer_size=64 * 1024,
         serializer=BoundedPacket,  # a message's JSON nested too deeply is answered, not recursed into
     )

@@ -1,5 +1,9 @@
 """Who is asking: a browser's sign-in session (cookie) or a personal API token (Bearer header).
 
+A token is for programs using the JSON API: it is accepted under /api/v1 only. On pages (account
+settings, the token page) a request carrying only a token is anonymous, so a leaked token cannot
+reach the settings, mint new tokens or outlive a password change through them.
+
 Flask-Login keeps the sign-in session's key in the signed cookie; every request looks that key up,
 so a session that was ended on the server (sign-out, password change, suspension) is refused even
 when an old cookie is replayed.
@@ -14,6 +18,8 @@ from app.actions.accounts import load_session_user, load_token_user
 from app.errors import Unauthenticated
 from app.extensions import login_manager
 from app.models import User
+
+API_PREFIX = "/api/v1"
 
 
 def current_actor() -> User | None:
@@ -36,6 +42,11 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def is_api_request() -> bool:
+    """A request to the JSON API, the only place an API token is accepted."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
 def authenticated_by_token() -> bool:
     return bool(g.get("api_token_id"))
 
@@ -51,7 +62,7 @@ def install_identity(app: Flask) -> None:
 
     @login_manager.request_loader
     def load_from_token(_request: object) -> User | None:
-        token = bearer_token()
+        token = bearer_token() if is_api_request() else None
         if token is None:
             return None
         found = load_token_user(token)

@@ -174,10 +174,11 @@ def can_move_thread(user: User | None, thread: Thread, source: Membership | None
 _OPENNESS = {Visibility.PRIVATE: 0, Visibility.NETWORK: 1, Visibility.PUBLIC: 2}
 
 
-def readers_may_follow(source: Workspace, target: Workspace) -> bool:
-    """Whether everyone who reads `source` may read `target` too: only then may what the source's
-    readers all receive (its events) name the target. A private target is never named; a network
-    target is not named to the public readers of a public source."""
+def can_name_place(source: Workspace, target: Workspace) -> bool:
+    """A thread moved from `source` may say where it went only if everyone who may read the source
+    may see the target too: a private target is named to no one (the source's readers, even of a
+    private source, need not be its members); a network one not to a public workspace's anonymous
+    readers."""
     return (target.visibility != Visibility.PRIVATE
             and _OPENNESS[Visibility(target.visibility)] >= _OPENNESS[Visibility(source.visibility)])
 

@@ -171,7 +171,8 @@ def migration_environment(url: str) -> dict[str, str]:
     """Production settings on our database; threading, so the migration process patches nothing."""
     dropped = {"ASYNC_MODE", "FLASK_CONFIG", "REDIS_URL", "DATABASE_URL", "FLASK_APP"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    return env | {"DATABASE_URL": url, "ASYNC_MODE": "threading"}
+    # The production Config needs PUBLIC_URL; the migration makes no links, any address will do.
+    return env | {"DATABASE_URL": url, "ASYNC_MODE": "threading", "PUBLIC_URL": env.get("PUBLIC_URL") or "http://127.0.0.1"}
 
 
 def production_server(url: str, workdir: Path) -> LiveServer:
@@ -191,6 +192,7 @@ def build_app(url: str, workdir: Path) -> Flask:
         RATELIMIT_ENABLED=False,
         SESSION_COOKIE_SECURE=False,
         UPLOAD_DIR=str(workdir / "uploads"),
+        PUBLIC_URL="http://127.0.0.1",  # the in-process app sends no mail
         ARGON2_TIME_COST=1,
         ARGON2_MEMORY_COST=1024,
     )

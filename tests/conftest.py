@@ -3,6 +3,7 @@ is set), a clean database for every test, role fixtures, web and API clients."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -194,6 +195,16 @@ class WebClient:
         if csrf:
             form.setdefault("csrf_token", self.csrf_token())
         return self.client.post(url, data=form, **kwargs)
+
+    def session_cookie(self) -> str:
+        """Everything the browser's session cookie holds, decoded as anyone holding it can (it is
+        signed, not encrypted), as one JSON text."""
+        app = self.client.application
+        cookie = self.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return "{}"
+        data = app.session_interface.get_signing_serializer(app).loads(cookie.value)  # type: ignore[attr-defined]
+        return json.dumps(data, default=str)
 
     def sign_in(self, user: User, password: str | None = None) -> Any:
         from tests.factories import PASSWORD

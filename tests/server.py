@@ -150,6 +150,7 @@ class LiveServer:
                 "RATELIMIT_ENABLED": "0",
                 "HOST": self.host,
                 "PORT": str(self.port),
+                "PUBLIC_URL": self.url,  # required by the production Config: links in mail point here
                 "UPLOAD_DIR": str(self.tmp_dir / f"uploads-{self.port}"),
                 "PYTHONUNBUFFERED": "1",
                 # Servers of one test run share a Redis channel name no other run (or benchmark) uses.

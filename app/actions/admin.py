@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete
 
 from app import policy
+from app.actions.accounts import do_revoke_all_tokens
 from app.actions.audit import audit
 from app.actions.membership import check_reason
 from app.actions.unit import transactional
@@ -27,8 +28,9 @@ def _account(actor: User, user_id: int) -> User:
 
 @transactional
 def do_suspend(actor: User, user_id: int, reason: object) -> User:
-    """Suspend an account network-wide: its sessions end, its tokens stop working and its open
-    sockets close at once, on every process. Nothing it wrote is removed."""
+    """Suspend an account network-wide: its sessions end, its tokens are revoked (reinstating does
+    not bring them back) and its open sockets close at once, on every process. Nothing it wrote is
+    removed."""
     user = _account(actor, user_id)
     if not policy.can_suspend(actor, user):
         raise Conflict(_("This account cannot be suspended.") if user.is_active
@@ -36,6 +38,7 @@ def do_suspend(actor: User, user_id: int, reason: object) -> User:
     why = check_reason(reason, required=True)
     user.suspended_at, user.suspended_reason = utcnow(), why
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    do_revoke_all_tokens(user)
     audit(actor, "user.suspended", "user", user.id, user.display_name, None, why)
     disconnect_room_after_commit(user_room(user.id))
     return user

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -21,6 +20,7 @@ from app.actions.unit import transactional
 from app.actions.workspaces import do_add_member, lock_workspace
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
+from app.links import invitation_url
 from app.live.deliver import after_commit
 from app.live.log import record_event
 from app.mail import send_mail
@@ -37,12 +37,12 @@ def _token_hash(token: str) -> str:
 @transactional
 def do_invite(
     actor: User, slug: str, email: object = None, user_id: object = None, role: object = Role.MEMBER,
-    link_for: Callable[[str], str] = lambda token: token,
 ) -> tuple[Invitation, str]:
-    """Invite an existing user (by id) or an email address; answers the invitation and its link.
+    """Invite an existing user (by id) or an email address; answers the invitation and its token.
 
-    The link is mailed to the person (and shown to an existing user as a notice) and returned, so
-    the inviter may also share it another way. Only the token's SHA-256 is stored.
+    The link (`invitation_url(token)`, on PUBLIC_URL) is mailed to the person (and shown to an
+    existing user as a notice); the token is returned so the inviter may also share the link another
+    way. Only the token's SHA-256 is stored.
     """
     seen = moderate(actor, slug)
     ws = seen.workspace
@@ -67,14 +67,14 @@ def do_invite(
     )
     db.session.add(invitation)
     db.session.flush()
-    link = link_for(token)
+    link = invitation_url(token)
     label = invitee.display_name if invitee else address
     audit(actor, "invitation.created", "invitation", invitation.id, label, ws, role=clean_role)
     record_event(ws, "invitation.created", {"id": invitation.id}, audience="moderators")
     if invitee is not None:
         notify(invitee.id, "invitation.received", workspace_name=ws.name, url=link, inviter=actor.display_name)
     _mail_after_commit(invitee.email if invitee else address, actor, ws.name, link)
-    return invitation, link
+    return invitation, token
 
 
 def _invitee(errors: FieldErrors, email: object, user_id: object) -> tuple[User | None, str]:

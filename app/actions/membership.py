@@ -107,7 +107,7 @@ def do_change_role(actor: User, slug: str, user_id: int, role: object) -> Member
     target.role = new_role
     db.session.flush()
     audit(actor, "member.role_changed", "user", user.id, user.display_name, ws, old=old_role, new=new_role)
-    record_event(ws, "member.updated", {"user": _USER_REF.dump(user), "role": new_role})
+    record_event(ws, "member.updated", {"user": _USER_REF.dump(user), "role": new_role}, audience="people")
     notify(user.id, "member.role_changed", workspace=ws.slug, workspace_name=ws.name, role=new_role)
     _follow_moderator_room(target, ws)
     return target

@@ -14,9 +14,10 @@ from app.actions.membership import check_reason, moderate_unseen
 from app.actions.notifications import notify
 from app.actions.threads import audience_for
 from app.actions.unit import transactional
-from app.actions.workspaces import bump_thread_count
+from app.actions.workspaces import bump_thread_count, viewers_of
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
+from app.live.control import thread_moved_after_commit
 from app.live.log import record_event
 from app.models import Flag, FlagReason, FlagState, Membership, Post, Thread, User, Workspace, utcnow
 from app.schemas.threads import ThreadSchema, post_json
@@ -257,7 +258,8 @@ def _move_target(actor: User, thread: Thread, slug: object) -> Workspace | None:
 
 def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspace) -> None:
     """Readers of the old workspace are told where it went, unless some of them may not see that
-    place (policy.readers_may_follow); the new workspace's readers see it appear. Each workspace's
+    place (policy.can_name_place); the new workspace's readers see it appear; open pages of the
+    thread that may not see the new place stop receiving its typing and viewers. Each workspace's
     audit entry names the other; the log shows that name only to those who may see it."""
     thread.workspace_id = target.id
     db.session.execute(update(Flag).where(Flag.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)))
@@ -270,11 +272,12 @@ def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspa
     audit(actor, "thread.moved", "thread", thread.id, thread.title, source, to=target.slug, to_name=target.name)
     audit(actor, "thread.moved", "thread", thread.id, thread.title, target, source=source.slug,
           source_name=source.name)
-    shown = policy.readers_may_follow(source, target)
+    shown = policy.can_name_place(source, target)
     audience = "moderators" if thread.pending else "all"
     record_event(source, "thread.moved", {"id": thread.id, "to": {"slug": target.slug, "name": target.name}
                                           if shown else None}, audience=audience)
     record_event(target, "thread.created", _THREAD.dump(thread), audience=audience)
+    thread_moved_after_commit(thread.id, target.id, viewers_of(target))
 
 
 # --- deleting for good (admins) ------------------------------------------------------------------

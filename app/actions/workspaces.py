@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import gettext as _
 from slugify import slugify
@@ -69,8 +71,10 @@ def do_create_workspace(
 
 
 def member_event(ws: Workspace, kind: str, user: User, role: str | None) -> None:
-    """member.joined / member.left: who, in which role, and the workspace's new member count."""
-    record_event(ws, kind, {"user": _USER_REF.dump(user), "role": role, "member_count": ws.member_count})
+    """member.joined / member.left: who, in which role, and the workspace's new member count; to
+    signed-in readers only, as the member list is (policy.can_view_members)."""
+    record_event(ws, kind, {"user": _USER_REF.dump(user), "role": role, "member_count": ws.member_count},
+                 audience="people")
 
 
 def bump_thread_count(workspace_id: int, delta: int) -> None:
@@ -211,7 +215,8 @@ _SETTINGS = ("name", "description", "themes", "visibility", "join_policy", "arch
 def do_update_workspace(actor: User, slug: str, **changes: object) -> Workspace:
     """Change a workspace's settings (owners and admins); emits workspace.updated.
 
-    Turning a workspace private takes everyone who is not a member out of its live room at once.
+    Narrowing who may see it (private, or network only) takes everyone who may no longer see it
+    out of its live rooms and its threads' at once.
     """
     seen = access_workspace(actor, slug)
     ws = seen.workspace
@@ -223,15 +228,15 @@ def do_update_workspace(actor: User, slug: str, **changes: object) -> Workspace:
         errors.add(name, _("This setting cannot be changed."))
     values = _check_settings(errors, ws, changes)
     errors.raise_if_any()
-    was_private, was_premoderated = ws.visibility == Visibility.PRIVATE, ws.premoderation
+    was_visibility, was_premoderated = ws.visibility, ws.premoderation
     for name, value in values.items():
         setattr(ws, name, value)
     if ws.premoderation and not was_premoderated:
         _trust_current_members(ws)
     db.session.flush()
     record_event(ws, "workspace.updated", _WORKSPACE_REF.dump(ws))
-    if ws.visibility == Visibility.PRIVATE and not was_private:
-        evict_outsiders_after_commit(workspace_room(ws.id), _insider_ids(ws), ws.slug)
+    if ws.visibility != was_visibility:  # narrower (public to network, say) takes out who may no longer see
+        evict_outsiders_after_commit(ws.id, viewers_of(ws), ws.slug)
     return ws
 
 
@@ -264,10 +269,18 @@ def _check_settings(errors: FieldErrors, ws: Workspace, changes: dict[str, objec
     return values
 
 
-def _insider_ids(ws: Workspace) -> list[int]:
-    """Who may still see a private workspace: its active members and the site admins."""
-    members = select(Membership.user_id).where(
-        Membership.workspace_id == ws.id, Membership.state == MembershipState.ACTIVE
-    )
+def viewers_of(ws: Workspace) -> dict[str, Any]:
+    """Who may see the workspace now, as a control order carries it to every process (see
+    app.live.control.may_stay): policy.can_view_workspace's rule, with the people it names listed.
+    Public: anyone but the banned; network: the signed-in but the banned; private: the active
+    members and the site admins."""
     admins = select(User.id).where(User.is_admin.is_(True))
-    return list(db.session.scalars(members.union(admins)))
+    if ws.visibility == Visibility.PRIVATE:
+        members = select(Membership.user_id).where(
+            Membership.workspace_id == ws.id, Membership.state == MembershipState.ACTIVE)
+        return {"anonymous": False, "signed_in": False, "keep": list(db.session.scalars(members.union(admins)))}
+    banned = select(Membership.user_id).where(Membership.workspace_id == ws.id,
+                                              Membership.state == MembershipState.BANNED,
+                                              Membership.user_id.not_in(admins))
+    return {"anonymous": ws.visibility == Visibility.PUBLIC, "signed_in": True,
+            "banned": list(db.session.scalars(banned))}

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, url_for
+from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.actions import accounts
 from app.api.common import API_PREFIX, anonymous_write, require_actor
 from app.errors import Unauthenticated
-from app.extensions import limiter
 from app.models import ApiToken, User
+from app.ratelimits import per_actor_limit, per_address_and_account_limit, per_address_limit
 from app.schemas.common import ErrorResponseSchema
 from app.schemas.users import MeSchema, NewTokenSchema, RegisterSchema, TokenRequestSchema, TokenSchema
 
 blp = Blueprint("api_auth", __name__, url_prefix=API_PREFIX, description="Accounts and API tokens")
-
-
-def _limit(setting: str) -> Any:
-    return limiter.limit(lambda: current_app.config[setting])
 
 
 class ResetRequestSchema(Schema):
@@ -34,7 +30,7 @@ class ResetConfirmSchema(Schema):
 
 @blp.route("/auth/register", methods=["POST"])
 @anonymous_write
-@_limit("RATELIMIT_REGISTER")
+@per_actor_limit("RATELIMIT_REGISTER")
 @blp.arguments(RegisterSchema)
 @blp.response(201, MeSchema)
 @blp.alt_response(422, schema=ErrorResponseSchema)
@@ -45,7 +41,7 @@ def register(args: dict[str, Any]) -> User:
 
 @blp.route("/auth/tokens", methods=["POST"])
 @anonymous_write
-@_limit("RATELIMIT_SIGNIN")
+@per_address_and_account_limit("RATELIMIT_SIGNIN", "signin")
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, NewTokenSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
@@ -85,19 +81,17 @@ def revoke_token(token_id: int) -> None:
 
 @blp.route("/auth/password-reset", methods=["POST"])
 @anonymous_write
-@_limit("RATELIMIT_RESET")
+@per_address_and_account_limit("RATELIMIT_RESET", "reset")
 @blp.arguments(ResetRequestSchema)
 @blp.response(202)
 def request_reset(args: dict[str, Any]) -> None:
     """Mail a reset link if the address has an account; the answer is the same either way."""
-    accounts.request_password_reset(
-        args["email"], lambda token: url_for("auth.reset_password", token=token, _external=True)
-    )
+    accounts.request_password_reset(args["email"])
 
 
 @blp.route("/auth/password-reset/confirm", methods=["POST"])
 @anonymous_write
-@_limit("RATELIMIT_RESET")
+@per_address_limit("RATELIMIT_RESET", "reset-confirm")
 @blp.arguments(ResetConfirmSchema)
 @blp.response(204)
 def confirm_reset(args: dict[str, Any]) -> None:

@@ -11,12 +11,11 @@ from flask_wtf.csrf import CSRFError
 
 from app.errors import DomainError, TooLarge, Unauthenticated
 from app.extensions import csrf
-from app.identity import authenticated_by_token, bearer_token, current_actor, require_actor
+from app.identity import API_PREFIX, authenticated_by_token, bearer_token, current_actor, require_actor
 from app.json_limits import MAX_DEPTH, nesting_exceeds
 
 __all__ = ["API_PREFIX", "JsonApi", "anonymous_write", "json_response", "require_actor"]
 
-API_PREFIX = "/api/v1"
 _UPLOAD_ENDPOINT_SUFFIX = "/attachments"
 F = TypeVar("F", bound=Callable[..., Any])
 

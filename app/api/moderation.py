@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response
 from flask_smorest import Blueprint
 
 from app.access import access_thread
 from app.actions import invitations, membership, moderation
 from app.api.common import API_PREFIX, json_response, require_actor
+from app.links import invitation_url
 from app.models import Flag, Membership, Thread
 from app.queries.moderation import (
     list_audit,
@@ -43,11 +44,6 @@ from app.schemas.threads import PostSchema, ThreadSchema, post_json
 from app.schemas.workspaces import MembershipSchema
 
 blp = Blueprint("api_moderation", __name__, url_prefix=API_PREFIX, description="Membership and moderation")
-
-
-def invitation_link(token: str) -> str:
-    """The page that accepts an invitation (also for people who have no account yet)."""
-    return url_for("invitations.show", token=token, _external=True)
 
 
 # --- members, roles and bans ---------------------------------------------------------------------
@@ -129,9 +125,10 @@ def decline_request(args: dict[str, Any], request_id: int) -> Response:
 @blp.alt_response(422, schema=ErrorResponseSchema)
 def invite(args: dict[str, Any], slug: str) -> Response:
     """Invite an existing user or an email address. The answer's url carries the single-use token."""
-    invitation, link = invitations.do_invite(require_actor(), slug, args.get("email"), args.get("user_id"),
-                                             args.get("role"), link_for=invitation_link)
-    return json_response({"id": invitation.id, "url": link, "expires_at": invitation.expires_at.isoformat()}, 201)
+    invitation, token = invitations.do_invite(require_actor(), slug, args.get("email"), args.get("user_id"),
+                                              args.get("role"))
+    return json_response({"id": invitation.id, "url": invitation_url(token),
+                          "expires_at": invitation.expires_at.isoformat()}, 201)
 
 
 @blp.route("/workspaces/<slug>/invitations", methods=["GET"])

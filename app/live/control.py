@@ -17,8 +17,15 @@ from flask import Flask
 
 from app.extensions import socketio
 from app.live.deliver import after_commit
-from app.live.registry import sockets
-from app.live.rooms import thread_room, user_room
+from app.live.presence import leave_scope
+from app.live.registry import SocketInfo, sockets
+from app.live.rooms import (
+    thread_room,
+    user_room,
+    workspace_moderators_room,
+    workspace_people_room,
+    workspace_room,
+)
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"
@@ -30,8 +37,10 @@ class ControlChannel:
     def __init__(self) -> None:
         self.redis_url: str | None = None
         self.channel = "virtuaalikortteli:control"
+        self.app: Flask | None = None
 
     def init_app(self, app: Flask) -> None:
+        self.app = app
         self.redis_url = app.config.get("REDIS_URL")
         self.channel = f"{app.config['REDIS_CHANNEL']}:control"
         app.extensions["live_control"] = self
@@ -56,7 +65,8 @@ class ControlChannel:
                 pubsub.subscribe(self.channel)
                 delay = 1.0
                 for message in pubsub.listen():
-                    carry_out(json.loads(message["data"]))
+                    with self.app.app_context():  # type: ignore[union-attr]  # presence reads the app's store
+                        carry_out(json.loads(message["data"]))
             except Exception:  # keep listening whatever happens; Redis may come back
                 log.warning("control channel lost; retrying in %.0f s", delay)
                 socketio.sleep(delay)
@@ -85,11 +95,13 @@ def carry_out(order: dict[str, Any]) -> None:
         _leave(order)
     elif order.get("op") == "join":
         _join(order)
+    elif order.get("op") == "thread_moved":
+        _thread_moved(order)
 
 
 def _leave(order: dict[str, Any]) -> None:
     """Take a user's local sockets out of rooms; when they lost a whole workspace, also out of the
-    rooms of its threads they watch, and tell them they no longer follow it."""
+    rooms of its threads they watch and out of its viewers, and tell them they no longer follow it."""
     rooms = [str(r) for r in order["rooms"]]
     lost = order.get("workspace_id")
     for sid in _local_sids(user_room(int(order["user_id"]))):
@@ -97,14 +109,54 @@ def _leave(order: dict[str, Any]) -> None:
             socketio.server.leave_room(sid, room, namespace=NAMESPACE)
         info = sockets.get(sid)
         if lost is not None and info is not None:
-            info.workspaces.pop(int(lost), None)
-            for thread_id, ws_id in list(info.threads.items()):
-                if ws_id == int(lost):
-                    socketio.server.leave_room(sid, thread_room(thread_id), namespace=NAMESPACE)
-                    del info.threads[thread_id]
+            _drop_workspace(sid, info, int(lost))
         if order.get("unsubscribed"):
             socketio.server.emit("unsubscribed", {"workspace": order["unsubscribed"]}, to=sid,
                                  namespace=NAMESPACE, ignore_queue=True)
+
+
+def _drop_thread(sid: str, info: SocketInfo, thread_id: int) -> None:
+    """The socket no longer watches the thread: no typing, no viewer lists, not counted there."""
+    socketio.server.leave_room(sid, thread_room(thread_id), namespace=NAMESPACE)
+    info.threads.pop(thread_id, None)
+    if thread_room(thread_id) in info.scopes:
+        leave_scope(thread_room(thread_id), sid)
+
+
+def _drop_workspace(sid: str, info: SocketInfo, workspace_id: int) -> None:
+    """The socket no longer follows the workspace nor watches any of its threads."""
+    for room in (workspace_room(workspace_id), workspace_people_room(workspace_id),
+                 workspace_moderators_room(workspace_id)):
+        socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+    info.workspaces.pop(workspace_id, None)
+    if workspace_room(workspace_id) in info.scopes:
+        leave_scope(workspace_room(workspace_id), sid)
+    for thread_id, in_workspace in list(info.threads.items()):
+        if in_workspace == workspace_id:
+            _drop_thread(sid, info, thread_id)
+
+
+def may_stay(user_id: int | None, viewers: dict[str, Any]) -> bool:
+    """Whether a socket's user may see a workspace, by the account of its viewers that an order
+    carries (made by the action from policy.can_view_workspace's rule, see viewers_of)."""
+    if user_id is None:
+        return bool(viewers["anonymous"])
+    if viewers["signed_in"]:
+        return user_id not in viewers["banned"]
+    return user_id in viewers["keep"]
+
+
+def _thread_moved(order: dict[str, Any]) -> None:
+    """A thread went to another workspace: its watchers who may see that one follow it there, the
+    others stop watching it (no more typing or viewer lists from it)."""
+    thread_id, target = int(order["thread_id"]), int(order["workspace_id"])
+    for sid, info in list(sockets.items()):
+        if thread_id not in info.threads:
+            continue
+        if may_stay(info.user_id, order["viewers"]):
+            info.threads[thread_id] = target
+        else:
+            _drop_thread(sid, info, thread_id)
 
 
 def _join(order: dict[str, Any]) -> None:
@@ -117,26 +169,29 @@ def _join(order: dict[str, Any]) -> None:
             socketio.server.enter_room(sid, room, namespace=NAMESPACE)
 
 
-def _user_of(sid: str) -> int | None:
-    """The user a local socket belongs to, read off its `user:<id>` room."""
-    for room in socketio.server.manager.get_rooms(sid, NAMESPACE):
-        if room.startswith("user:"):
-            return int(room.split(":", 1)[1])
-    return None
-
-
 def _evict(order: dict[str, Any]) -> None:
-    room, keep = str(order["room"]), {int(u) for u in order["keep"]}
-    for sid in _local_sids(room):
-        if _user_of(sid) not in keep:
-            socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+    """The workspace's visibility narrowed: every local socket that may no longer see it stops
+    following it and watching its threads, and is told so."""
+    workspace_id = int(order["workspace_id"])
+    for sid, info in list(sockets.items()):
+        touched = workspace_id in info.workspaces or workspace_id in info.threads.values()
+        if touched and not may_stay(info.user_id, order["viewers"]):
+            _drop_workspace(sid, info, workspace_id)
             socketio.server.emit("unsubscribed", {"workspace": order.get("unsubscribed")}, to=sid,
                                  namespace=NAMESPACE, ignore_queue=True)
 
 
-def evict_outsiders_after_commit(room: str, keep_user_ids: list[int], slug: str) -> None:
-    """Take every socket of someone not in `keep_user_ids` out of `room`, on every process."""
-    order = {"op": "evict", "room": room, "keep": keep_user_ids, "unsubscribed": slug}
+def evict_outsiders_after_commit(workspace_id: int, viewers: dict[str, Any], slug: str) -> None:
+    """Take every socket of someone no longer among `viewers` out of the workspace (its rooms, its
+    threads' rooms, its viewers), on every process."""
+    order = {"op": "evict", "workspace_id": workspace_id, "viewers": viewers, "unsubscribed": slug}
+    after_commit(lambda: control.send(order))
+
+
+def thread_moved_after_commit(thread_id: int, workspace_id: int, viewers: dict[str, Any]) -> None:
+    """The thread is now in `workspace_id`: its watchers not among `viewers` stop watching it, on
+    every process, once the transaction commits."""
+    order = {"op": "thread_moved", "thread_id": thread_id, "workspace_id": workspace_id, "viewers": viewers}
     after_commit(lambda: control.send(order))
 
 

@@ -13,6 +13,10 @@ import time
 from typing import Any
 
 import redis
+from flask import current_app
+
+from app.extensions import socketio
+from app.live.registry import sockets
 
 log = logging.getLogger(__name__)
 STALE_AFTER = 75.0  # seconds without a refresh before a viewer no longer counts
@@ -88,3 +92,44 @@ def summarise(store: PresenceStore, scope: str) -> dict[str, Any]:
 
 def make_store(redis_url: str | None, prefix: str = "virtuaalikortteli") -> PresenceStore:
     return RedisPresence(redis_url, prefix) if redis_url else MemoryPresence()
+
+
+# --- this process's store, and the announcements -------------------------------------------------
+
+
+def store() -> PresenceStore:
+    """The app's presence store (made on first use)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("presence")
+    if found is None:
+        found = app.extensions["presence"] = make_store(app.config.get("REDIS_URL"), app.config["REDIS_CHANNEL"])
+    return found
+
+
+# Scopes whose viewers changed since the last announcement. Announcing every join at once would
+# send N messages for each of N joining sockets (N² after a restart); once a second is enough.
+_changed: set[str] = set()
+
+
+def announce(scope: str) -> dict[str, Any]:
+    """Mark the scope for the next announcement and return who is there now. A scope is the name
+    of the room whose members it counts (workspace:<id>, thread:<id>)."""
+    _changed.add(scope)
+    return summarise(store(), scope)
+
+
+def announce_changes() -> None:
+    """Tell each changed scope's room who is there now (run about once a second)."""
+    while _changed:
+        scope = _changed.pop()
+        kind, _, ident = scope.partition(":")
+        socketio.emit("presence", {"scope": kind, "id": ident, **summarise(store(), scope)}, to=scope)
+
+
+def leave_scope(scope: str, sid: str) -> None:
+    """The socket no longer counts in `scope` (it left, or lost the right to be there)."""
+    info = sockets.get(sid)
+    store().leave(scope, sid)
+    if info is not None:
+        info.scopes.discard(scope)
+    announce(scope)

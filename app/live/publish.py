@@ -6,7 +6,7 @@ from typing import Any
 
 from app.extensions import socketio
 from app.live.deliver import after_commit
-from app.live.rooms import workspace_moderators_room, workspace_room
+from app.live.rooms import workspace_moderators_room, workspace_people_room, workspace_room
 from app.models import Event
 
 
@@ -24,6 +24,8 @@ def event_message(event: Event, slug: str) -> dict[str, Any]:
 def room_for(event: Event) -> str:
     if event.audience == "moderators":
         return workspace_moderators_room(event.workspace_id)
+    if event.audience == "people":
+        return workspace_people_room(event.workspace_id)
     return workspace_room(event.workspace_id)
 
 

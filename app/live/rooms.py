@@ -9,6 +9,12 @@ def workspace_moderators_room(workspace_id: int) -> str:
     return f"workspace:{workspace_id}:moderators"
 
 
+def workspace_people_room(workspace_id: int) -> str:
+    """The workspace's signed-in followers: who joins, leaves or gets a role is theirs to know
+    (anonymous readers of a public workspace do not see its members)."""
+    return f"workspace:{workspace_id}:people"
+
+
 def thread_room(thread_id: int) -> str:
     return f"thread:{thread_id}"
 

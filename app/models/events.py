@@ -21,6 +21,6 @@ class Event(Base):
     seq: Mapped[int]
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # Who may see it: "all" readers of the workspace, or only its "moderators".
+    # Who may see it: "all" readers of the workspace, the signed-in "people" among them, or only its "moderators".
     audience: Mapped[str] = mapped_column(String(16), default="all")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

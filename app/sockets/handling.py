@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
+from flask_limiter.util import get_remote_address
 from limits import parse
 
 from app.actions.accounts import load_token_user
@@ -55,10 +56,12 @@ def socket_actor() -> User | None:
 
 
 def _check_rate() -> None:
+    """Count a signed-in person's messages per account, an anonymous reader's per address: per
+    connection, opening more sockets would multiply the allowance."""
     if not limiter.enabled:
         return
     info = sockets.get(request.sid)  # type: ignore[attr-defined]
-    key = f"user:{info.user_id}" if info and info.user_id else f"sid:{request.sid}"  # type: ignore[attr-defined]
+    key = f"user:{info.user_id}" if info and info.user_id else f"addr:{get_remote_address()}"
     item = parse(current_app.config["RATELIMIT_SOCKET"])
     if not limiter.limiter.hit(item, "socket", key):
         raise RateLimited("Too many messages. Slow down a little.", retry_after=int(item.get_expiry()))

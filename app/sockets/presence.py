@@ -4,45 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import join_room, leave_room
 
 from app import policy
 from app.access import access_thread
 from app.errors import Forbidden
 from app.extensions import socketio
-from app.live.presence import PresenceStore, make_store, summarise
+from app.live.presence import announce, leave_scope, store
 from app.live.registry import sockets
 from app.live.rooms import thread_room
 from app.sockets.handling import Ack, int_field, socket_actor, socket_event, this_socket
-
-
-def store() -> PresenceStore:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    found = app.extensions.get("presence")
-    if found is None:
-        found = app.extensions["presence"] = make_store(app.config.get("REDIS_URL"), app.config["REDIS_CHANNEL"])
-    return found
-
-
-# Scopes whose viewers changed since the last announcement. Announcing every join at once would
-# send N messages for each of N joining sockets (N² after a restart); once a second is enough.
-_changed: set[str] = set()
-
-
-def announce(scope: str) -> dict[str, Any]:
-    """Mark the scope for the next announcement and return who is there now. A scope is the name
-    of the room whose members it counts (workspace:<id>, thread:<id>)."""
-    _changed.add(scope)
-    return summarise(store(), scope)
-
-
-def announce_changes() -> None:
-    """Tell each changed scope's room who is there now (run about once a second)."""
-    while _changed:
-        scope = _changed.pop()
-        kind, _, ident = scope.partition(":")
-        socketio.emit("presence", {"scope": kind, "id": ident, **summarise(store(), scope)}, to=scope)
 
 
 def enter(scope: str) -> dict[str, Any]:
@@ -52,13 +24,8 @@ def enter(scope: str) -> dict[str, Any]:
     return announce(scope)
 
 
-def leave(scope: str, sid: str | None = None) -> None:
-    sid = sid or request.sid  # type: ignore[attr-defined]
-    info = sockets.get(sid)
-    store().leave(scope, sid)
-    if info is not None:
-        info.scopes.discard(scope)
-    announce(scope)
+def leave(scope: str) -> None:
+    leave_scope(scope, request.sid)  # type: ignore[attr-defined]
 
 
 def forget_socket(sid: str) -> None:

@@ -12,7 +12,7 @@ from app.access import access_workspace
 from app.errors import Invalid
 from app.extensions import db
 from app.live.catchup import catch_up
-from app.live.rooms import workspace_moderators_room, workspace_room
+from app.live.rooms import workspace_moderators_room, workspace_people_room, workspace_room
 from app.models import Workspace
 from app.sockets.handling import Ack, int_field, socket_actor, socket_event, text_field, this_socket
 from app.sockets.presence import enter, leave
@@ -25,7 +25,8 @@ def subscribe(data: dict[str, Any]) -> Ack:
     """Join the workspace's room first, then replay what the client missed since `since`.
 
     Joining first means nothing committed in between is lost; the client drops duplicates by seq.
-    A workspace the user may not see answers exactly like one that does not exist.
+    A workspace the user may not see answers exactly like one that does not exist. A long catch-up
+    comes in pages: `more` says ask again with `since` = this answer's `seq`.
     """
     user = socket_actor()
     slug = text_field(data, "workspace", 60)
@@ -37,12 +38,15 @@ def subscribe(data: dict[str, Any]) -> Ack:
         raise Invalid(f"Follow at most {MAX_SUBSCRIPTIONS} workspaces at once.")
     moderator = policy.is_moderator(user, seen.membership)
     join_room(workspace_room(ws.id))
+    if user is not None:
+        join_room(workspace_people_room(ws.id))
     if moderator:
         join_room(workspace_moderators_room(ws.id))
     info.workspaces[ws.id] = ws.slug
-    missed = catch_up(ws, since, moderator, user.id if user is not None else None)
+    missed = catch_up(ws, since, moderator, user)
     presence = enter(workspace_room(ws.id))
-    return {"ok": True, "seq": missed.seq, "events": missed.events, "reset": missed.reset, "presence": presence}
+    return {"ok": True, "seq": missed.seq, "events": missed.events, "reset": missed.reset, "more": missed.more,
+            "latest": missed.latest, "presence": presence}
 
 
 @socket_event("unsubscribe")
@@ -52,6 +56,7 @@ def unsubscribe(data: dict[str, Any]) -> Ack:
     for ws_id, ws_slug in list(info.workspaces.items()):
         if ws_slug == slug:
             leave_room(workspace_room(ws_id))
+            leave_room(workspace_people_room(ws_id))
             leave_room(workspace_moderators_room(ws_id))
             del info.workspaces[ws_id]
             leave(workspace_room(ws_id))

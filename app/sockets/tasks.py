@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from app.extensions import db, socketio
 from app.live.control import control
+from app.live.presence import announce_changes, store
 from app.live.registry import sockets
 from app.live.rooms import workspace_room
 from app.models import ApiToken, User, UserSession, Workspace
-from app.sockets.presence import announce_changes, store
 
 log = logging.getLogger(__name__)
 PRESENCE_SECONDS = 1.0

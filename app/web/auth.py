@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from app.actions import accounts
 from app.errors import Forbidden, Invalid, NotFound
-from app.extensions import limiter
 from app.identity import current_actor, require_actor
 from app.models import User
+from app.ratelimits import per_actor_limit, per_address_and_account_limit, per_address_limit
 from app.web.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -27,10 +27,6 @@ from app.web.forms import (
 )
 
 bp = Blueprint("auth", __name__)
-
-
-def _limit(setting: str):
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
 def safe_next(target: str | None) -> str:
@@ -48,7 +44,7 @@ def sign_in_session(user: User, remember: bool) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNIN")
+@per_address_and_account_limit("RATELIMIT_SIGNIN", "signin")
 def sign_in() -> str | Response:
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -79,7 +75,7 @@ def sign_out() -> Response:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@_limit("RATELIMIT_REGISTER")
+@per_actor_limit("RATELIMIT_REGISTER")
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
@@ -98,20 +94,18 @@ def register() -> str | Response:
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@_limit("RATELIMIT_RESET")
+@per_address_and_account_limit("RATELIMIT_RESET", "reset")
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
-            form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True)
-        )
+        accounts.request_password_reset(form.email.data)
         flash(_("If the address has an account, we sent it a link to reset the password."), "info")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@_limit("RATELIMIT_RESET")
+@per_address_limit("RATELIMIT_RESET", "reset-confirm")
 def reset_password(token: str) -> str | Response:
     try:
         accounts.user_for_reset_token(token)
@@ -134,7 +128,7 @@ def reset_password(token: str) -> str | Response:
 @bp.route("/settings", methods=["GET"])
 @login_required
 def settings() -> str:
-    return _settings_with(new_token=session.pop("new_token", None))
+    return _settings_with()
 
 
 @bp.route("/settings/profile", methods=["POST"])
@@ -165,7 +159,8 @@ def change_password() -> Response | str:
         except Invalid as error:
             show_errors(form, error)
             return _settings_with(password=form)
-        flash(_("Your password was changed, and you were signed out everywhere else."), "success")
+        flash(_("Your password was changed: you were signed out everywhere else, and your API tokens were revoked."),
+              "success")
     return redirect(url_for("auth.settings"))
 
 
@@ -190,7 +185,9 @@ def create_token() -> Response | str:
         except Invalid as error:
             show_errors(form, error)
             return _settings_with(token_form=form)
-        session["new_token"] = secret
+        # Shown once, in the answer to this POST: the secret is kept nowhere (not in the session
+        # cookie, which is signed but readable by anyone holding it); only its hash is stored.
+        return _settings_with(new_token=secret)
     return redirect(url_for("auth.settings") + "#tokens")
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from app import policy
+from app.access import WorkspaceAccess
 from app.actions import invitations as actions
 from app.actions.membership import moderate
 from app.errors import Conflict, Invalid
 from app.identity import current_actor, require_actor
+from app.links import invitation_url
 from app.models import Invitation, User
 from app.queries.moderation import list_pending_invitations
 from app.ratelimits import per_actor_limit
@@ -24,8 +24,12 @@ from app.web.moderation import area
 bp = Blueprint("invitations", __name__)
 
 
-def _link(token: str) -> str:
-    return url_for("invitations.show", token=token, _external=True)
+def _invite_form(user: User, seen: WorkspaceAccess, blank: bool = False) -> InviteForm:
+    """The invitation form offering the roles this moderator may give (blank: not filled from the POST)."""
+    form = InviteForm(formdata=None) if blank else InviteForm()
+    form.role.choices = [(role, label) for role, label in ROLE_CHOICES
+                         if policy.can_invite(user, seen.membership, seen.workspace, role)]
+    return form
 
 
 @bp.route("/w/<slug>/invitations", methods=["GET", "POST"])
@@ -34,25 +38,21 @@ def _link(token: str) -> str:
 def manage(slug: str) -> str | Response:
     user = require_actor()
     seen = moderate(user, slug)
-    form = InviteForm()
-    form.role.choices = [(role, label) for role, label in ROLE_CHOICES
-                         if policy.can_invite(user, seen.membership, seen.workspace, role)]
+    form = _invite_form(user, seen)
+    created = None
     if form.validate_on_submit():
         try:
-            invitation, link = actions.do_invite(user, slug, email=form.email.data, role=form.role.data,
-                                                 link_for=_link)
+            invitation, token = actions.do_invite(user, slug, email=form.email.data, role=form.role.data)
         except Invalid as error:
             show_errors(form, error)
         except Conflict as error:
             form.email.errors = [*form.email.errors, error.message]
         else:
-            # Shown once, on the page after the redirect; only the token's hash is stored.
+            # Shown once, in the answer to this POST itself: the link is kept nowhere (not in the
+            # session cookie, which is signed but readable); only the token's hash is stored.
             who = invitation.user.display_name if invitation.user else invitation.email
-            session["new_invitation"] = {"link": link, "to": who, "expires": invitation.expires_at.isoformat()}
-            return redirect(url_for(".manage", slug=slug))
-    created = session.pop("new_invitation", None) if request.method == "GET" else None
-    if created:
-        created["expires"] = datetime.fromisoformat(created["expires"])
+            created = {"link": invitation_url(token), "to": who, "expires": invitation.expires_at}
+            form = _invite_form(user, seen, blank=True)
     return render_template(
         "moderation/invitations.html", **area(seen), form=form, created=created,
         pending=list_pending_invitations(seen.workspace), action=ActionForm(),

@@ -7,10 +7,11 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from app.identity import current_actor
+from app.links import public_url_for
 from app.models import Document, User
 from app.queries.documents import facet_values, list_good_practices
 
@@ -63,7 +64,7 @@ def csv_row(document: Document) -> list[str]:
                      ", ".join(fields.get("themes", [])))),
         ", ".join(str(n) for n in fields.get("sdgs", [])), fields.get("status", ""),
         _cell(fields.get("results")), _cell(fields.get("contact")),
-        url_for("documents.show", document_id=document.id, _external=True), document.updated_at.isoformat(),
+        public_url_for("documents.show", document_id=document.id), document.updated_at.isoformat(),
     ]
 
 

@@ -18,18 +18,18 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/notifications")
 @login_required
 def index() -> str:
-    """Show the notices, the unread ones marked as new, and mark them read by showing them."""
+    """Show the notices, the unread ones marked as new. Looking changes nothing (a GET may be a
+    prefetch, a link preview or a crawler): marking them read is the POST below."""
     user = require_actor()
     page = list_notifications(user, request.args.get("cursor"))
     fresh = {notice.id for notice in page.items if notice.read_at is None}
-    if fresh:
-        do_mark_notifications_read(user, up_to_id=max(fresh))
     return render_template("notifications/index.html", page=page, fresh=fresh, action=ActionForm())
 
 
 @bp.route("/notifications/read", methods=["POST"])
 @login_required
 def mark_read() -> Response:
+    """Mark every notice read (the "Mark all read" button)."""
     if not ActionForm().validate_on_submit():
         abort(400)
     do_mark_notifications_read(require_actor())

@@ -4,7 +4,8 @@
 // `since`; then `event` messages arrive with a per-workspace `seq`. We keep the last seq applied,
 // drop duplicates, and ask again (subscribe with `since`) whenever a seq is skipped or a heartbeat
 // says there is more. socket.io-client reconnects with back-off by itself; on every (re)connect we
-// subscribe again from the last seq, so nothing is missed and nothing is applied twice.
+// subscribe again from the last seq, so nothing is missed and nothing is applied twice. A long
+// catch-up comes in pages (`more: true`): we ask again from the ack's seq until it is complete.
 //
 // Moderation changes open pages too: a hidden post loses its text (but for its author and the
 // moderators), a locked thread loses its reply box, a moved or deleted thread says so, and a reader
@@ -146,6 +147,11 @@
       // The ack held every event up to ack.seq that this reader may see; the rest (moderators'
       // business) is not coming, so a heartbeat at that seq is no gap.
       if (ack.seq > lastSeq) lastSeq = ack.seq;
+      // A long absence comes back in pages: `more` means ask again from ack.seq.
+      if (ack.more) {
+        subscribe();
+        return;
+      }
       if (ack.presence) showPresence({ scope: "workspace", ...ack.presence });
       if (threadId) watchThread();
       else root.dataset.state = "live";

@@ -34,7 +34,7 @@ def test_owner_makes_a_member_moderator(owner: User, member: User, workspace: Wo
     assert membership_of(member, workspace).role == Role.MODERATOR
     event = last_event(workspace, "member.updated")
     assert event.payload["user"]["id"] == member.id and event.payload["role"] == "moderator"
-    assert event.audience == "all"
+    assert event.audience == "people"  # signed-in readers: anonymous ones do not see the members
     entry = last_audit("member.role_changed")
     assert (entry.actor_id, entry.target_id, entry.workspace_id) == (owner.id, member.id, workspace.id)
     assert entry.details == {"old": "member", "new": "moderator"}
@@ -268,7 +268,7 @@ def test_approved_request_makes_an_active_member(
     assert now.state == MembershipState.ACTIVE and now.role == Role.MEMBER
     assert member_count(request_workspace) == before + 1
     joined = last_event(request_workspace, "member.joined")
-    assert joined.payload["user"]["id"] == outsider.id and joined.audience == "all"
+    assert joined.payload["user"]["id"] == outsider.id and joined.audience == "people"
     assert last_notice(outsider, "join_request.approved")["workspace"] == request_workspace.slug
     assert last_audit("join_request.approved").target_id == outsider.id
     assert list_join_requests(request_workspace) == []

@@ -367,25 +367,23 @@ def test_moving_a_thread_to_another_workspace_one_moderates(
     assert list_threads(workspace).items == []
 
 
-def test_moving_from_a_public_into_a_network_workspace_does_not_name_it_to_the_public(
-    owner: User, moderator: User, member: User, public_workspace: Workspace, workspace: Workspace,
+@pytest.mark.parametrize(("source_visibility", "target_visibility"),
+                         [("network", "private"), ("public", "network"), ("private", "private")])
+def test_moving_where_some_readers_may_not_follow_does_not_name_the_place(
+    owner: User, moderator: User, member: User, workspace: Workspace, public_workspace: Workspace,
+    private_workspace: Workspace, source_visibility: str, target_visibility: str,
 ) -> None:
-    """The public source's events reach anonymous readers, who may not see a network workspace."""
-    thread, _ = make_thread(member, public_workspace)
-    moderation.do_update_thread(moderator, thread.id, workspace=workspace.slug)
-    assert last_event(public_workspace, "thread.moved").payload == {"id": thread.id, "to": None}
-
-
-def test_moving_into_a_private_workspace_does_not_name_it(
-    owner: User, moderator: User, member: User, workspace: Workspace,
-) -> None:
-    hidden = make_workspace(owner, visibility="private", name="Johtoryhmä")
+    """A private place is named to no one (not even to a private source's members, who need not be
+    its members); a network one not to a public workspace's anonymous readers."""
+    source = {"public": public_workspace, "network": workspace, "private": private_workspace}[source_visibility]
+    hidden = make_workspace(owner, visibility=target_visibility, name="Johtoryhmä")
     add_member(hidden, moderator, Role.MODERATOR)
-    thread, _ = make_thread(member, workspace)
+    thread, _ = make_thread(member, source)
     moderation.do_update_thread(moderator, thread.id, workspace=hidden.slug)
-    assert last_event(workspace, "thread.moved").payload == {"id": thread.id, "to": None}
-    with pytest.raises(NotFound):
-        access_post(member, thread.last_post_id or 0)
+    assert last_event(source, "thread.moved").payload == {"id": thread.id, "to": None}
+    if target_visibility == "private":
+        with pytest.raises(NotFound):
+            access_post(member, thread.last_post_id or 0)
 
 
 def test_moving_into_a_workspace_one_does_not_moderate_is_refused(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.models import ApiToken, Membership, Thread, User
 from tests.api.expect import assert_error, assert_invalid, assert_utc_timestamp
 from tests.factories import PASSWORD
@@ -222,3 +224,74 @@ def test_cookie_session_cannot_revoke_a_token(web_as, member):
     web = web_as(member)
     response = web.client.delete("/api/v1/auth/tokens/current", headers={"X-CSRFToken": web.csrf_token()})
     assert_error(response, 401, "unauthenticated")
+
+
+# --- a password reset or change, a suspension: every token goes ----------------------------------
+
+
+def _reset_through_the_api(app, api_as, user, password: str) -> None:
+    assert api_as(None).post("/auth/password-reset", json={"email": user.email}).status_code == 202
+    (mail,) = app.extensions["sent_mail"]
+    token = re.search(r"/reset-password/(\S+)", mail.get_content()).group(1)
+    response = api_as(None).post("/auth/password-reset/confirm", json={"token": token, "password": password})
+    assert response.status_code == 204
+
+
+def test_a_password_reset_revokes_every_token(app, api_as, member, rows):
+    first, second = api_as(member), api_as(member)
+    assert first.get("/me").status_code == second.get("/me").status_code == 200
+    _reset_through_the_api(app, api_as, member, "uusi-salasana-kevät-2027")
+    assert_error(first.get("/me"), 401, "unauthenticated")
+    assert_error(second.get("/me"), 401, "unauthenticated")
+    assert rows(ApiToken) == 0
+
+
+def test_a_password_change_revokes_every_token_but_keeps_the_browser(api_as, web_as, member, rows):
+    api, web = api_as(member), web_as(member)
+    response = web.post("/settings/password", {"current_password": PASSWORD,
+                                               "new_password": "uusi-pitkä-salasana-77"})
+    assert response.status_code == 302
+    assert_error(api.get("/me"), 401, "unauthenticated")
+    assert rows(ApiToken) == 0
+    settings = web.get("/settings")
+    assert settings.status_code == 200
+    assert "API-tunnisteesi on mitätöity" in settings.get_data(as_text=True)  # the person is told
+
+
+def test_tokens_of_a_suspended_account_do_not_come_back_with_reinstatement(api_as, admin, member, rows):
+    from app.actions.admin import do_reinstate, do_suspend
+
+    api = api_as(member)
+    do_suspend(admin, member.id, "Vuotanut tunnus")
+    do_reinstate(admin, member.id)
+    assert_error(api.get("/me"), 401, "unauthenticated")
+    assert rows(ApiToken) == 0
+
+
+def test_tokens_of_other_people_stay(app, api_as, member, other_member):
+    theirs = api_as(other_member)
+    _reset_through_the_api(app, api_as, member, "uusi-salasana-kevät-2027")
+    assert theirs.get("/me").status_code == 200
+
+
+# --- a token is for the JSON API only ------------------------------------------------------------
+
+
+def test_a_token_on_a_page_is_anonymous(api_as, member):
+    api = api_as(member)
+    for page in ("/settings", "/notifications"):
+        response = api.client.get(page, headers=api.headers)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], page
+    assert api.get("/me").status_code == 200  # the same token on the API
+
+
+def test_a_token_cannot_mint_a_token_through_the_pages(app, api_as, member, rows):
+    """With a CSRF token of an anonymous page and the bearer token, the settings form still refuses."""
+    api = api_as(member)
+    before = rows(ApiToken)
+    page = api.client.get("/sign-in", headers=api.headers).get_data(as_text=True)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = api.client.post("/settings/tokens", data={"csrf_token": csrf, "name": "varas"}, headers=api.headers)
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    assert "vk_" not in response.get_data(as_text=True)
+    assert rows(ApiToken) == before

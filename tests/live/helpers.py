@@ -156,8 +156,15 @@ class Follower:
         return ack
 
     def catch_up(self) -> dict[str, Any]:
+        """Subscribe from `last`, and follow the pages of a long catch-up (`more`) as the browser does."""
+        ack = self._subscribe(self.last)
+        while ack.get("ok") and ack.get("more"):
+            ack = self._subscribe(ack["seq"])
+        return ack
+
+    def _subscribe(self, since: int | None) -> dict[str, Any]:
         assert self.listener is not None
-        ack = self.listener.subscribe(self.slug, since=self.last)
+        ack = self.listener.subscribe(self.slug, since=since)
         if ack.get("ok"):
             assert ack["reset"] is False, f"catch-up since {self.last} answered reset: {ack}"
             with self.lock:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+import socket
+import statistics
+import time
+from collections.abc import Iterator
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import User
+from app.passwords import configure_hashing
 from tests.conftest import WebClient
 from tests.factories import PASSWORD, make_user
 
@@ -88,7 +94,7 @@ def test_changing_password_signs_out_other_browsers(app: Flask, web_as, member: 
 def test_password_reset_link_works_once(app: Flask, web: WebClient, member: User) -> None:
     web.post("/forgot-password", {"email": member.email})
     mail = app.extensions["sent_mail"][-1]
-    link = re.search(r"http://localhost(/reset-password/\S+)", mail.get_content()).group(1)
+    link = re.search(r"http://kortteli\.test(/reset-password/\S+)", mail.get_content()).group(1)
     first = web.post(link, {"password": "uusi-salasana-kevät-2027"})
     assert first.status_code == 302
     again = web.post(link, {"password": "toinen-salasana-syksy-2027"})
@@ -150,3 +156,92 @@ def test_suspended_account_is_told_why_only_with_the_right_password(web: WebClie
     guessed = web.post("/sign-in", {"email": member.email, "password": "väärä-salasana-123"})
     assert "Toistuvaa häirintää." not in guessed.get_data(as_text=True)
     assert "/sign-in" in web.get("/settings").headers["Location"]  # not signed in either way
+
+
+# --- a new API token is shown once, and kept nowhere but as its hash -------------------------------
+
+
+def test_new_token_is_shown_once_and_never_put_in_the_session_cookie(web_as, member: User) -> None:
+    web = web_as(member)
+    response = web.post("/settings/tokens", {"name": "raportit"})
+    assert response.status_code == 200
+    secret = re.search(r'<code class="token">(vk_[^<]+)</code>', response.get_data(as_text=True)).group(1)
+    cookie = web.session_cookie()
+    assert "_user_id" in cookie  # the cookie was decoded: it is the signed-in session
+    assert secret not in cookie and "new_token" not in cookie
+    assert secret not in web.get("/settings").get_data(as_text=True)  # once
+    me = web.client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 200 and me.get_json()["id"] == member.id
+
+
+# --- a reset request takes as long for a known address as for an unknown one -------------------------
+
+
+def _median_ms(call, times: int) -> float:  # type: ignore[no-untyped-def]
+    durations = []
+    for _ in range(times):
+        started = time.perf_counter()
+        call()
+        durations.append((time.perf_counter() - started) * 1000)
+    return statistics.median(durations)
+
+
+@pytest.fixture
+def production_hashing(app: Flask) -> Iterator[None]:
+    """argon2id at its production costs (argon2-cffi's RFC 9106 defaults: t=3, 64 MiB), where a hash
+    takes ~100 ms, for this test."""
+    configure_hashing(3, 64 * 1024)
+    yield
+    configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+
+
+def assert_alike(known: float, unknown: float) -> None:
+    """Medians within 3x of each other, with 5 ms of slack for a noisy shared machine."""
+    assert known <= 3 * unknown + 5 and unknown <= 3 * known + 5, f"known {known:.1f} ms, unknown {unknown:.1f} ms"
+
+
+@pytest.mark.parametrize("door", ["page", "api"])
+def test_a_reset_request_takes_as_long_for_a_known_address(app: Flask, web: WebClient, member: User,
+                                                            production_hashing: None, door: str) -> None:
+    def ask(email: str):  # type: ignore[no-untyped-def]
+        if door == "page":
+            return lambda: web.post("/forgot-password", {"email": email}, csrf=False)
+        return lambda: web.client.post("/api/v1/auth/password-reset", json={"email": email})
+
+    app.config["WTF_CSRF_ENABLED"] = False  # the page's CSRF token is not what is timed
+    try:
+        ask(member.email)()  # warm up both paths
+        ask("nobody@example.fi")()
+        known, unknown = _median_ms(ask(member.email), 15), _median_ms(ask("nobody@example.fi"), 15)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert len(app.extensions["sent_mail"]) == 16  # the known path did mail its link each time
+    assert_alike(known, unknown)
+
+
+def test_a_wrong_password_takes_as_long_as_an_unknown_address(web: WebClient, production_hashing: None) -> None:
+    member = make_user("Aito Käyttäjä", email="aito@example.fi")  # hashed at the production costs
+
+    def sign_in(email: str):  # type: ignore[no-untyped-def]
+        return lambda: web.client.post("/api/v1/auth/tokens", json={"email": email, "password": "väärä-salasana-1"})
+
+    known, unknown = _median_ms(sign_in(member.email), 5), _median_ms(sign_in("nobody@example.fi"), 5)
+    assert_alike(known, unknown)
+
+
+def test_a_reset_request_does_not_wait_for_the_mail_server(app: Flask, web: WebClient, member: User) -> None:
+    """A mail server that accepts the connection and then says nothing: the request answers at once
+    (delivery is the background's business), so a known address is not told apart by a slow SMTP."""
+    silent = socket.create_server(("127.0.0.1", 0))  # listens, never greets
+    saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", silent.getsockname()[1]
+    try:
+        started = time.perf_counter()
+        response = web.client.post("/api/v1/auth/password-reset", json={"email": member.email})
+        elapsed = time.perf_counter() - started
+    finally:
+        app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
+        silent.close()
+    assert response.status_code == 202
+    assert elapsed < 2.0, f"the request waited {elapsed:.1f} s for the mail server"
+    assert len(app.extensions["sent_mail"]) == 1

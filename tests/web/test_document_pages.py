@@ -616,3 +616,16 @@ def test_the_pages_speak_finnish_by_default(web, member, public_workspace) -> No
     library = html(web.get("/good-practices"))
     assert "Hyvät käytännöt" in library and "Edullista ja puhdasta energiaa" in library
     assert "Hyvä käytäntö lyhyesti" in html(web.get(f"/d/{document.id}"))
+
+
+def test_printed_and_exported_links_are_on_the_public_address(app, web_as, member, workspace) -> None:
+    """A printout or a spreadsheet carries the document's address away: from PUBLIC_URL, never the Host."""
+    document = make_practice(member, workspace)
+    web = web_as(None)
+    web.client.environ_base["HTTP_HOST"] = "evil.example"
+    web.sign_in(member)
+    address = f"{app.config['PUBLIC_URL']}/d/{document.id}"
+    printed = html(web.get(f"/d/{document.id}/print"))
+    assert address in printed and "evil.example" not in printed
+    exported = html(web.get("/good-practices.csv"))
+    assert address in exported and "evil.example" not in exported

@@ -34,13 +34,37 @@ def invite(actor: User, ws: Workspace, email: str) -> str:
 
 def test_moderator_invites_by_email_and_sees_the_link_once(web_as, moderator, workspace) -> None:
     web = web_as(moderator)
-    page = follow(web, web.post(f"/w/{workspace.slug}/invitations", {"email": "uusi@kunta.fi", "role": "member"}))
+    response = web.post(f"/w/{workspace.slug}/invitations", {"email": "uusi@kunta.fi", "role": "member"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
     assert "Kutsu lähetetty: uusi@kunta.fi" in page
     assert link_path(page).startswith("/invitations/")
     assert "vanhenee" in page
     again = web.get(f"/w/{workspace.slug}/invitations").get_data(as_text=True)
     assert "/invitations/" not in re.sub(r'/w/[^/]+/invitations', "", again)
     assert "uusi@kunta.fi" in again  # still pending
+
+
+def test_the_new_link_is_kept_nowhere_in_the_session_cookie(web_as, moderator, workspace) -> None:
+    web = web_as(moderator)
+    page = web.post(f"/w/{workspace.slug}/invitations", {"email": "uusi@kunta.fi", "role": "member"})
+    token = link_path(page.get_data(as_text=True)).removeprefix("/invitations/")
+    web.get(f"/w/{workspace.slug}/invitations")
+    cookie = web.session_cookie()
+    assert "_user_id" in cookie  # the decoding works: the cookie is the signed-in session
+    assert token not in cookie and "invitation" not in cookie
+
+
+def test_the_shown_link_is_on_the_public_address_whatever_the_host(app, web_as, moderator, workspace) -> None:
+    web = web_as(None)
+    web.client.environ_base["HTTP_HOST"] = "evil.example"  # every request of this browser says so
+    web.sign_in(moderator)
+    page = web.post(f"/w/{workspace.slug}/invitations",
+                    {"email": "uusi@kunta.fi", "role": "member"}).get_data(as_text=True)
+    shown = re.search(r'value="([^"]+/invitations/[^"]+)"', page).group(1)
+    assert shown.startswith(app.config["PUBLIC_URL"] + "/invitations/")
+    (mail,) = app.extensions["sent_mail"]
+    assert shown in mail.get_content() and "evil.example" not in mail.get_content()
 
 
 def test_invitation_form_offers_only_roles_the_moderator_may_give(web_as, moderator, workspace) -> None:
@@ -74,7 +98,7 @@ def test_moderator_withdraws_an_invitation(web_as, moderator, workspace) -> None
 def test_invitations_are_rate_limited(app, web_as, moderator, workspace, rate_limits) -> None:
     app.config["RATELIMIT_INVITATIONS"] = "1 per minute"
     web = web_as(moderator)
-    assert web.post(f"/w/{workspace.slug}/invitations", {"email": "a@kunta.fi", "role": "member"}).status_code == 302
+    assert web.post(f"/w/{workspace.slug}/invitations", {"email": "a@kunta.fi", "role": "member"}).status_code == 200
     assert web.post(f"/w/{workspace.slug}/invitations", {"email": "b@kunta.fi", "role": "member"}).status_code == 429
 
 

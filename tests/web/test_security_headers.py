@@ -23,3 +23,18 @@ def test_unknown_page_is_a_friendly_404(web) -> None:
 def test_nul_byte_in_query_does_not_crash(web_as, member, workspace) -> None:
     response = web_as(member).get(f"/w/{workspace.slug}?cursor=%00")
     assert response.status_code in (400, 404, 422)
+
+
+def test_scripts_may_connect_to_the_sites_own_socket_origin_only(app, web) -> None:
+    """connect-src names our ws origin (from PUBLIC_URL), never `ws:`/`wss:` (any host at all)."""
+    csp = web.get("/").headers["Content-Security-Policy"]
+    connect = next(d for d in csp.split("; ") if d.startswith("connect-src"))
+    assert connect.split() == ["connect-src", "'self'", "ws://kortteli.test"]
+    assert app.config["PUBLIC_URL"] == "http://kortteli.test"
+
+
+def test_an_https_site_allows_its_wss_origin() -> None:
+    from app.security import content_security_policy
+
+    csp = content_security_policy("https://kortteli.example.fi:8443/polku")
+    assert "connect-src 'self' wss://kortteli.example.fi:8443;" in csp
