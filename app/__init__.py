@@ -26,7 +26,10 @@ class DatabaseId(IntegerConverter):
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app: extensions, identity, blueprints, error mapping, live publishing, CLI."""
+    from app.json_limits import BoundedJSONProvider
+
     app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    app.json = BoundedJSONProvider(app)  # clients' JSON too deep is refused, not recursed into
     # Ids beyond what a database column holds are simply not found (404), never an overflow.
     app.url_map.converters["int"] = DatabaseId
     app.config.from_object(config or config_for(None))
@@ -54,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     from app.live.deliver import install_delivery_hooks
     from app.passwords import configure_hashing
     from app.security import install_security_headers
+    from app.sockets.packets import BoundedPacket
 
     configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     db.init_app(app)
@@ -75,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
         # guessed from the request's Host or X-Forwarded-Host (which engineio would otherwise trust).
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"] or [public_origin(app.config["PUBLIC_URL"])],
         max_http_buffer_size=64 * 1024,
+        serializer=BoundedPacket,  # a message's JSON nested too deeply is answered, not recursed into
     )
 
 

@@ -157,10 +157,18 @@ def can_rename_thread(user: User | None, thread: Thread, membership: Membership 
     return user is not None and thread.author_id == user.id and can_reply(user, thread, membership)
 
 
-def can_move_thread(user: User | None, source: Membership | None, target: Membership | None,
+def moves_on_its_own(thread: Thread) -> bool:
+    """A document's discussion belongs with its document: it is shown on the document's page, under
+    the document's access, so it never moves to another workspace apart from it."""
+    return thread.document_id is None
+
+
+def can_move_thread(user: User | None, thread: Thread, source: Membership | None, target: Membership | None,
                     target_ws: Workspace) -> bool:
-    """Move a thread only between workspaces one moderates, and never into an archived one."""
-    return not target_ws.archived and is_moderator(user, source) and is_moderator(user, target)
+    """Move a thread only between workspaces one moderates, never into an archived one, and never
+    a document's discussion (see moves_on_its_own)."""
+    return (moves_on_its_own(thread) and not target_ws.archived
+            and is_moderator(user, source) and is_moderator(user, target))
 
 
 _OPENNESS = {Visibility.PRIVATE: 0, Visibility.NETWORK: 1, Visibility.PUBLIC: 2}
@@ -168,8 +176,11 @@ _OPENNESS = {Visibility.PRIVATE: 0, Visibility.NETWORK: 1, Visibility.PUBLIC: 2}
 
 def can_name_place(source: Workspace, target: Workspace) -> bool:
     """A thread moved from `source` may say where it went only if everyone who may read the source
-    may see the target too (a public workspace's anonymous readers are not told of a network one)."""
-    return _OPENNESS[Visibility(target.visibility)] >= _OPENNESS[Visibility(source.visibility)]
+    may see the target too: a private target is named to no one (the source's readers, even of a
+    private source, need not be its members); a network one not to a public workspace's anonymous
+    readers."""
+    return (target.visibility != Visibility.PRIVATE
+            and _OPENNESS[Visibility(target.visibility)] >= _OPENNESS[Visibility(source.visibility)])
 
 
 def can_see_post_body(user: User | None, post: Post, membership: Membership | None) -> bool:
@@ -179,6 +190,14 @@ def can_see_post_body(user: User | None, post: Post, membership: Membership | No
     if post.hidden_at is None:
         return True
     return (user is not None and post.author_id == user.id) or is_moderator(user, membership)
+
+
+def can_reply_to(user: User | None, quoted: Post, thread: Thread, membership: Membership | None) -> bool:
+    """A reply may point only at a post of the same thread whose text the replier may read: the page
+    names the quoted post's author, so a post waiting for approval, or a hidden or deleted one, must
+    not be reachable by guessing its id."""
+    return (quoted.thread_id == thread.id and can_see_post(user, quoted, membership)
+            and can_see_post_body(user, quoted, membership))
 
 
 def can_react(user: User | None, post: Post, membership: Membership | None) -> bool:

@@ -17,7 +17,7 @@ from app.actions.audit import audit
 from app.actions.membership import moderate, moderate_unseen
 from app.actions.notifications import notify
 from app.actions.unit import transactional
-from app.actions.workspaces import do_add_member
+from app.actions.workspaces import do_add_member, lock_workspace
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.links import invitation_url
@@ -136,7 +136,18 @@ def find_invitation(token: object) -> Invitation:
         raise Conflict(_("This invitation was withdrawn."))
     if invitation.expires_at <= utcnow():
         raise Conflict(_("This invitation has expired. Ask for a new one."))
+    check_inviter_may_still_invite(invitation)
     return invitation
+
+
+def check_inviter_may_still_invite(invitation: Invitation, fresh: bool = False) -> None:
+    """An invitation speaks for the person who made it: it works only while they may still invite
+    into its role. Removed, demoted, banned or suspended inviters, a deleted inviter account and an
+    archived workspace all end it. `fresh` re-reads the inviter's membership (after the row lock)."""
+    inviter = invitation.inviter
+    membership = get_membership(inviter, invitation.workspace_id, fresh=fresh) if inviter is not None else None
+    if inviter is None or not policy.can_invite(inviter, membership, invitation.workspace, invitation.role):
+        raise Conflict(_("This invitation is no longer valid. Ask for a new one."))
 
 
 @transactional
@@ -146,7 +157,9 @@ def do_accept_invitation(actor: User, token: object) -> Membership:
     if not policy.invitation_is_for(actor, invitation):
         raise Forbidden(_("This invitation is for another account. Sign in as the person invited."))
     ws = invitation.workspace
-    membership = get_membership(actor, ws.id)
+    lock_workspace(ws)  # a concurrent demotion or removal of the inviter goes first or waits
+    check_inviter_may_still_invite(invitation, fresh=True)
+    membership = get_membership(actor, ws.id, fresh=True)
     if policy.is_banned(membership):
         raise Forbidden(_("You cannot join this workspace."))
     invitation.accepted_at, invitation.accepted_by_id = utcnow(), actor.id
@@ -164,7 +177,9 @@ def do_accept_invitation(actor: User, token: object) -> Membership:
 def do_register_with_invitation(
     token: object, password: object, display_name: object, organisation: object = "",
 ) -> tuple[User, Membership]:
-    """Create the account of a person invited by email, and accept the invitation, in one step."""
+    """Create the account of a person invited by email, and accept the invitation, in one step: an
+    invitation that no longer works creates no account (find_invitation refuses it before anything
+    is written, and any later refusal rolls the whole step back)."""
     invitation = find_invitation(token)
     if invitation.user_id is not None or not invitation.email:
         raise Forbidden(_("This invitation is for an existing account: sign in to accept it."))

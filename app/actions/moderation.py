@@ -247,17 +247,20 @@ def _move_target(actor: User, thread: Thread, slug: object) -> Workspace | None:
         raise NotFound(_("No such workspace."))
     if slug == thread.workspace.slug:
         return None
+    if not policy.moves_on_its_own(thread):
+        raise Conflict(_("A document's discussion stays with its document: it cannot be moved on its own."))
     target = access_workspace(actor, slug)
     source_membership = get_membership(actor, thread.workspace_id)
-    if not policy.can_move_thread(actor, source_membership, target.membership, target.workspace):
+    if not policy.can_move_thread(actor, thread, source_membership, target.membership, target.workspace):
         raise Forbidden(_("You can move threads only into workspaces you moderate."))
     return target.workspace
 
 
 def _move_thread(actor: User, thread: Thread, source: Workspace, target: Workspace) -> None:
-    """Readers of the old workspace are told where it went (unless that place is private to them);
-    the new workspace's readers see it appear; open pages of the thread that may not see the new
-    place stop receiving its typing and viewers."""
+    """Readers of the old workspace are told where it went, unless some of them may not see that
+    place (policy.can_name_place); the new workspace's readers see it appear; open pages of the
+    thread that may not see the new place stop receiving its typing and viewers. Each workspace's
+    audit entry names the other; the log shows that name only to those who may see it."""
     thread.workspace_id = target.id
     db.session.execute(update(Flag).where(Flag.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)))
                        .values(workspace_id=target.id))

@@ -9,10 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import policy
-from app.access import access_post, access_thread, access_workspace
+from app.access import ThreadAccess, access_post, access_thread, access_workspace
 from app.actions.unit import transactional
 from app.actions.workspaces import bump_thread_count
-from app.errors import Forbidden
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.live.log import record_event
 from app.models import Membership, MembershipState, Post, PostRevision, Thread, User, Workspace, utcnow
@@ -22,6 +22,7 @@ from app.validation import FieldErrors
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
+MAX_ID = 2**63 - 1  # the largest id a database column holds: beyond it, nothing is found
 _THREAD = ThreadSchema()
 
 
@@ -86,11 +87,19 @@ def _check_client_id(errors: FieldErrors, client_id: object) -> str | None:
     return errors.text("client_id", client_id, max_length=64) or None
 
 
-def find_retried_post(actor: User, client_id: str | None) -> Post | None:
-    """The post this author already sent with this client-made id (a retry after a reconnect)."""
+def find_retried_post(actor: User, client_id: str | None, thread: Thread) -> Post | None:
+    """The post this author already sent with this client-made id (a retry after a reconnect).
+
+    Only a retry in the same thread gets it back: the id used for a post elsewhere (perhaps in a
+    workspace the author has since lost) is refused rather than answered with that post.
+    """
     if client_id is None:
         return None
-    return db.session.scalar(select(Post).where(Post.author_id == actor.id, Post.client_id == client_id))
+    earlier = db.session.scalar(select(Post).where(Post.author_id == actor.id, Post.client_id == client_id))
+    if earlier is not None and earlier.thread_id != thread.id:
+        raise Invalid(_("Please correct the marked fields."),
+                      fields={"client_id": _("This id was already used for another post.")})
+    return earlier
 
 
 @transactional
@@ -141,10 +150,10 @@ def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = 
         raise Forbidden(_("Join the workspace to reply."))
     errors = FieldErrors()
     clean_body = _check_body(errors, body)
-    reply_to_id = _check_reply_to(errors, seen.thread, reply_to)
+    reply_to_id = _check_reply_to(errors, seen, actor, reply_to)
     retry_id = _check_client_id(errors, client_id)
     errors.raise_if_any()
-    earlier = find_retried_post(actor, retry_id)
+    earlier = find_retried_post(actor, retry_id, seen.thread)
     if earlier is not None:
         return earlier
     waits = policy.needs_approval(actor, seen.workspace, seen.membership)
@@ -152,7 +161,7 @@ def do_post_reply(actor: User, thread_id: int, body: object, reply_to: object = 
         with db.session.begin_nested():  # a concurrent retry may win the unique client_id
             post = _append_post(actor, seen.thread, clean_body, reply_to_id, retry_id, pending=waits)
     except IntegrityError:
-        winner = find_retried_post(actor, retry_id)
+        winner = find_retried_post(actor, retry_id, seen.thread)
         if winner is None:
             raise
         return winner
@@ -169,16 +178,17 @@ def _post_created(post: Post, thread: Thread) -> dict[str, object]:
     return data
 
 
-def _check_reply_to(errors: FieldErrors, thread: Thread, reply_to: object) -> int | None:
+def _check_reply_to(errors: FieldErrors, seen: ThreadAccess, actor: User, reply_to: object) -> int | None:
+    """The id of the post a reply points at, if the replier may see it in this thread; any other id
+    (missing, elsewhere, waiting, hidden, deleted) gets the same field error, so it reveals nothing."""
     if reply_to in (None, ""):
         return None
     try:
         reply_to_id = int(str(reply_to))
     except ValueError:
-        errors.add("reply_to", _("Not a post of this thread."))
-        return None
-    quoted = db.session.get(Post, reply_to_id)
-    if quoted is None or quoted.thread_id != thread.id:
+        reply_to_id = 0
+    quoted = db.session.get(Post, reply_to_id) if 0 < reply_to_id <= MAX_ID else None
+    if quoted is None or not policy.can_reply_to(actor, quoted, seen.thread, seen.membership):
         errors.add("reply_to", _("Not a post of this thread."))
         return None
     return reply_to_id

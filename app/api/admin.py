@@ -76,8 +76,7 @@ def pending_posts() -> Response:
 @blp.response(200, list_schema(AuditEntrySchema, "NetworkAuditList"))
 def audit_log(args: dict[str, Any]) -> dict[str, Any]:
     """Every moderator's and admin's action in the network, newest first."""
-    require_admin()
-    page = list_audit(None, args["cursor"], args["limit"], action=args["action"], actor_id=args["actor"],
-                      network=True)
+    page = list_audit(None, args["cursor"], args["limit"], viewer=require_admin(), action=args["action"],
+                      actor_id=args["actor"], network=True)
     return {"items": page.items, "next": page.next}
 

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.actions import accounts
-from app.api.common import API_PREFIX, require_actor
+from app.api.common import API_PREFIX, anonymous_write, require_actor
 from app.errors import Unauthenticated
 from app.models import ApiToken, User
 from app.ratelimits import per_actor_limit, per_address_and_account_limit, per_address_limit
@@ -29,6 +29,7 @@ class ResetConfirmSchema(Schema):
 
 
 @blp.route("/auth/register", methods=["POST"])
+@anonymous_write
 @per_actor_limit("RATELIMIT_REGISTER")
 @blp.arguments(RegisterSchema)
 @blp.response(201, MeSchema)
@@ -39,6 +40,7 @@ def register(args: dict[str, Any]) -> User:
 
 
 @blp.route("/auth/tokens", methods=["POST"])
+@anonymous_write
 @per_address_and_account_limit("RATELIMIT_SIGNIN", "signin")
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, NewTokenSchema)
@@ -78,6 +80,7 @@ def revoke_token(token_id: int) -> None:
 
 
 @blp.route("/auth/password-reset", methods=["POST"])
+@anonymous_write
 @per_address_and_account_limit("RATELIMIT_RESET", "reset")
 @blp.arguments(ResetRequestSchema)
 @blp.response(202)
@@ -87,6 +90,7 @@ def request_reset(args: dict[str, Any]) -> None:
 
 
 @blp.route("/auth/password-reset/confirm", methods=["POST"])
+@anonymous_write
 @per_address_limit("RATELIMIT_RESET", "reset-confirm")
 @blp.arguments(ResetConfirmSchema)
 @blp.response(204)

@@ -257,8 +257,9 @@ def purge_post(post_id: int) -> None:
 @blp.response(200, list_schema(AuditEntrySchema, "AuditList"))
 def audit_log(args: dict[str, Any], slug: str) -> dict[str, Any]:
     """The workspace's moderation history, newest first; filter by `action` (or its prefix) and `actor`."""
-    seen = membership.moderate(require_actor(), slug)
-    page = list_audit(seen.workspace.id, args["cursor"], args["limit"], action=args["action"],
+    user = require_actor()
+    seen = membership.moderate(user, slug)
+    page = list_audit(seen.workspace.id, args["cursor"], args["limit"], viewer=user, action=args["action"],
                       actor_id=args["actor"])
     return {"items": page.items, "next": page.next}
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
@@ -116,10 +118,33 @@ def count_review_items(ws: Workspace) -> int:
     return int(sum(row))
 
 
-def list_audit(workspace_id: int | None, cursor: str | None = None, limit: object = None, *,
+# Details of an audit entry that name another workspace: its address and its name, by key.
+_WORKSPACE_REFERENCES = (("to", "to_name"), ("source", "source_name"))
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """An audit entry as one reader may see it. The log of one workspace may name another (a thread
+    moved to or from it); a reader who cannot see that other workspace reads only that it was
+    another one, never its name or address. Pages and the API show only these views."""
+
+    id: int
+    workspace: Workspace | None
+    actor: User | None
+    action: str
+    target_type: str
+    target_id: int | None
+    target_label: str
+    reason: str
+    details: dict[str, Any]
+    created_at: datetime
+
+
+def list_audit(workspace_id: int | None, cursor: str | None = None, limit: object = None, *, viewer: User,
                action: str | None = None, actor_id: int | None = None, network: bool = False,
-               default: int = 50) -> Page[AuditEntry]:
-    """Audit entries, newest first: one workspace's, or (network=True) all of them, for admins."""
+               default: int = 50) -> Page[AuditView]:
+    """Audit entries as `viewer` may read them, newest first: one workspace's, or (network=True) all
+    of them, for admins."""
     size = clamp_limit(limit, default)
     query = select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.workspace))
     if not network:
@@ -130,7 +155,34 @@ def list_audit(workspace_id: int | None, cursor: str | None = None, limit: objec
         query = query.where(or_(AuditEntry.action == action, within))
     if actor_id is not None:
         query = query.where(AuditEntry.actor_id == actor_id)
-    return newest_first(query, AuditEntry.id, cursor, size)
+    page = newest_first(query, AuditEntry.id, cursor, size)
+    seen = _workspaces_seen_by(viewer, {slug for entry in page.items for slug in _named_workspaces(entry)})
+    return Page([_as_seen(entry, seen) for entry in page.items], page.next)
+
+
+def _named_workspaces(entry: AuditEntry) -> list[str]:
+    """The addresses of the other workspaces an entry's details name."""
+    details = entry.details or {}
+    return [details[key] for key, _name in _WORKSPACE_REFERENCES if isinstance(details.get(key), str)]
+
+
+def _workspaces_seen_by(viewer: User, slugs: set[str]) -> set[str]:
+    """Which of these workspaces `viewer` may see (two queries, however many entries name them)."""
+    if not slugs:
+        return set()
+    found = list(db.session.scalars(select(Workspace).where(Workspace.slug.in_(slugs))))
+    memberships = {m.workspace_id: m for m in db.session.scalars(select(Membership).where(
+        Membership.user_id == viewer.id, Membership.workspace_id.in_([ws.id for ws in found])))}
+    return {ws.slug for ws in found if policy.can_view_workspace(viewer, ws, memberships.get(ws.id))}
+
+
+def _as_seen(entry: AuditEntry, seen: set[str]) -> AuditView:
+    details = dict(entry.details or {})
+    for key, name in _WORKSPACE_REFERENCES:
+        if key in details and details[key] not in seen:
+            details[key], details[name] = None, None  # "another workspace"
+    return AuditView(entry.id, entry.workspace, entry.actor, entry.action, entry.target_type, entry.target_id,
+                     entry.target_label, entry.reason, details, entry.created_at)
 
 
 def audit_actions(workspace_id: int | None, network: bool = False) -> list[str]:

@@ -11,6 +11,6 @@ from app.live.control import control
 
 
 def install_sockets(app: Flask) -> None:
-    from app.sockets import connection, presence, subscriptions  # noqa: F401 - registers the handlers
+    from app.sockets import connection, packets, presence, subscriptions  # noqa: F401 - registers the handlers
 
     control.init_app(app)

@@ -84,7 +84,8 @@ def review() -> str:
 @bp.route("/audit")
 def audit() -> str:
     actor_id, chosen = request.args.get("actor", type=int), request.args.get("action") or None
-    page = list_audit(None, request.args.get("cursor"), AUDIT_PAGE, action=chosen, actor_id=actor_id, network=True)
+    page = list_audit(None, request.args.get("cursor"), AUDIT_PAGE, viewer=require_actor(), action=chosen,
+                      actor_id=actor_id, network=True)
     return render_template(
         "admin/audit.html", page=page, actions=audit_actions(None, network=True),
         actors=audit_actors(None, network=True), chosen=chosen, actor_id=actor_id,

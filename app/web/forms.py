@@ -181,10 +181,11 @@ class MoveThreadForm(FlaskForm):
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:
-    """Put the action's field messages next to the form's fields (the rest above the form)."""
+    """Put the action's field messages next to the form's fields (the rest, and those of hidden
+    fields such as a reply's `reply_to`, which no one would see, above the form)."""
     for name, message in error.fields.items():
         field = getattr(form, name, None)
-        if field is not None:
+        if field is not None and field.type != "HiddenField":
             field.errors = [*list(field.errors or []), message]
         else:
             form.form_errors.append(message)

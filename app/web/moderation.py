@@ -81,7 +81,8 @@ def audit(slug: str) -> str:
     seen = moderate(require_actor(), slug)
     ws, actor_id = seen.workspace, request.args.get("actor", type=int)
     chosen = request.args.get("action") or None
-    page = list_audit(ws.id, request.args.get("cursor"), AUDIT_PAGE, action=chosen, actor_id=actor_id)
+    page = list_audit(ws.id, request.args.get("cursor"), AUDIT_PAGE, viewer=require_actor(), action=chosen,
+                      actor_id=actor_id)
     return render_template(
         "moderation/audit.html", **area(seen), page=page, actions=audit_actions(ws.id),
         actors=audit_actors(ws.id), chosen=chosen, actor_id=actor_id,

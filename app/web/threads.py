@@ -9,12 +9,12 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from app import policy
-from app.access import access_post, access_thread, access_workspace
+from app.access import ThreadAccess, access_post, access_thread, access_workspace
 from app.actions import threads as actions
 from app.actions.reactions import do_toggle_reaction
 from app.errors import Forbidden, Invalid
 from app.identity import current_actor
-from app.models import REACTIONS, Post
+from app.models import REACTIONS, Post, User, Workspace
 from app.queries.documents import post_attachments
 from app.queries.moderation import moderated_workspaces
 from app.queries.reactions import my_reactions, reaction_counts
@@ -87,12 +87,20 @@ def show(thread_id: int, form: PostForm | None = None) -> str | Response:
         posts=posts, page=page, pages=pages, form=form, action=ActionForm(), user=user,
         reactions=reaction_counts(post_ids), mine=my_reactions(user, post_ids), choices=REACTIONS,
         post_files=post_attachments(post_ids),
-        move_targets=moderated_workspaces(user) if user and policy.can_moderate_thread(user, seen.membership) else [],
+        move_targets=_move_targets(user, seen),
         # Built once per page rather than once per post: a thread page shows up to 50 posts.
         page_csrf=generate_csrf(),
         page_url=url_for("threads.show", thread_id=thread_id, page=page if page > 1 else None),
         quote_url=url_for("threads.show", thread_id=thread_id, page=page if page > 1 else None, quote=0)[:-1],
     )
+
+
+def _move_targets(user: User | None, seen: ThreadAccess) -> list[Workspace]:
+    """The workspaces the thread page's move form offers: none unless this thread may move at all."""
+    if user is None or not policy.can_moderate_thread(user, seen.membership) or \
+            not policy.moves_on_its_own(seen.thread):
+        return []
+    return moderated_workspaces(user)
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])

@@ -11,7 +11,7 @@ from app.actions.audit import audit
 from app.actions.unit import transactional
 from app.extensions import db
 from app.models import AuditEntry, AuditLogIsAppendOnly, User, Workspace
-from app.queries.moderation import audit_actions, list_audit
+from app.queries.moderation import AuditView, audit_actions, list_audit
 from tests.actions.helpers import audit_entries, last_audit, set_attributes
 from tests.factories import make_thread, make_workspace
 
@@ -56,7 +56,7 @@ def test_entry_outlives_the_workspace_and_the_actor(entry: AuditEntry, workspace
     assert kept.target_label and kept.reason == "Häiriköinti"
 
 
-def _actions(page: list[AuditEntry]) -> list[str]:
+def _actions(page: list[AuditView]) -> list[str]:
     return [e.action for e in page]
 
 
@@ -67,12 +67,12 @@ def test_filtered_by_kind_of_action(moderator: User, member: User, other_member:
     membership.do_remove_member(moderator, workspace.slug, other_member.id)
     thread, _ = make_thread(moderator, workspace)
     moderation.do_update_thread(moderator, thread.id, locked=True)
-    assert _actions(list_audit(workspace.id).items) == [
+    assert _actions(list_audit(workspace.id, viewer=moderator).items) == [
         "thread.locked", "member.removed", "member.unbanned", "member.banned"]
-    assert _actions(list_audit(workspace.id, action="member").items) == [
+    assert _actions(list_audit(workspace.id, viewer=moderator, action="member").items) == [
         "member.removed", "member.unbanned", "member.banned"]
-    assert _actions(list_audit(workspace.id, action="member.banned").items) == ["member.banned"]
-    assert list_audit(workspace.id, action="mem").items == []  # whole words, not any prefix
+    assert _actions(list_audit(workspace.id, viewer=moderator, action="member.banned").items) == ["member.banned"]
+    assert list_audit(workspace.id, viewer=moderator, action="mem").items == []  # whole words, not any prefix
     assert audit_actions(workspace.id) == ["member.banned", "member.removed", "member.unbanned", "thread.locked"]
 
 
@@ -83,15 +83,18 @@ def test_prefix_is_taken_literally(moderator: User, workspace: Workspace) -> Non
         audit(moderator, "join_request.approved", "user", 1, "x", workspace)
 
     write()
-    assert _actions(list_audit(workspace.id, action="join_request").items) == ["join_request.approved"]
+    found = list_audit(workspace.id, viewer=moderator, action="join_request").items
+    assert _actions(found) == ["join_request.approved"]
 
 
 def test_filtered_by_actor(owner: User, moderator: User, member: User, other_member: User,
                            workspace: Workspace) -> None:
     membership.do_remove_member(moderator, workspace.slug, member.id)
     membership.do_remove_member(owner, workspace.slug, other_member.id)
-    assert [e.target_id for e in list_audit(workspace.id, actor_id=moderator.id).items] == [member.id]
-    assert [e.target_id for e in list_audit(workspace.id, actor_id=owner.id).items] == [other_member.id]
+    by_moderator = list_audit(workspace.id, viewer=moderator, actor_id=moderator.id).items
+    by_owner = list_audit(workspace.id, viewer=moderator, actor_id=owner.id).items
+    assert [e.target_id for e in by_moderator] == [member.id]
+    assert [e.target_id for e in by_owner] == [other_member.id]
 
 
 def test_pages_follow_the_cursor(moderator: User, member: User, workspace: Workspace) -> None:
@@ -99,12 +102,12 @@ def test_pages_follow_the_cursor(moderator: User, member: User, workspace: Works
     for _ in range(3):
         moderation.do_update_thread(moderator, thread.id, pinned=True)
         moderation.do_update_thread(moderator, thread.id, pinned=False)
-    everything = [e.id for e in list_audit(workspace.id, limit=100).items]
+    everything = [e.id for e in list_audit(workspace.id, viewer=moderator, limit=100).items]
     assert len(everything) == 6 and everything == sorted(everything, reverse=True)
     seen: list[int] = []
     cursor = None
     while True:
-        page = list_audit(workspace.id, cursor, limit=4)
+        page = list_audit(workspace.id, cursor, limit=4, viewer=moderator)
         seen += [e.id for e in page.items]
         if page.next is None:
             break
@@ -119,9 +122,10 @@ def test_each_workspace_sees_its_own_and_admins_see_all(
     membership.do_ban(owner, elsewhere.slug, other_member.id)
     membership.do_ban(moderator, workspace.slug, member.id)
     admin_actions.do_suspend(admin, other_member.id, "Roskapostia")
-    assert _actions(list_audit(workspace.id).items) == ["member.banned"]
-    assert [e.workspace_id for e in list_audit(elsewhere.id).items] == [elsewhere.id]
-    assert _actions(list_audit(None, network=True).items) == ["user.suspended", "member.banned", "member.banned"]
+    assert _actions(list_audit(workspace.id, viewer=moderator).items) == ["member.banned"]
+    assert [e.workspace.id for e in list_audit(elsewhere.id, viewer=owner).items] == [elsewhere.id]
+    network = list_audit(None, network=True, viewer=admin).items
+    assert _actions(network) == ["user.suspended", "member.banned", "member.banned"]
     assert len(audit_entries()) == 3
 
 

@@ -367,13 +367,15 @@ def test_moving_a_thread_to_another_workspace_one_moderates(
     assert list_threads(workspace).items == []
 
 
-@pytest.mark.parametrize(("source_visibility", "target_visibility"), [("network", "private"), ("public", "network")])
+@pytest.mark.parametrize(("source_visibility", "target_visibility"),
+                         [("network", "private"), ("public", "network"), ("private", "private")])
 def test_moving_where_some_readers_may_not_follow_does_not_name_the_place(
     owner: User, moderator: User, member: User, workspace: Workspace, public_workspace: Workspace,
-    source_visibility: str, target_visibility: str,
+    private_workspace: Workspace, source_visibility: str, target_visibility: str,
 ) -> None:
-    """A private place is named to no one; a network one not to a public workspace's anonymous readers."""
-    source = public_workspace if source_visibility == "public" else workspace
+    """A private place is named to no one (not even to a private source's members, who need not be
+    its members); a network one not to a public workspace's anonymous readers."""
+    source = {"public": public_workspace, "network": workspace, "private": private_workspace}[source_visibility]
     hidden = make_workspace(owner, visibility=target_visibility, name="Johtoryhmä")
     add_member(hidden, moderator, Role.MODERATOR)
     thread, _ = make_thread(member, source)

@@ -458,3 +458,88 @@ def test_tampered_post_cursor_is_invalid(api_as, member, thread, cursor):
 
 def test_non_numeric_limit_is_invalid(api_as, member, workspace):
     assert_invalid(api_as(member).get(f"/workspaces/{workspace.slug}/threads?limit=kaikki"), "limit")
+
+
+# --- bodies nested too deeply or too large ---------------------------------------------------------
+
+
+def test_deeply_nested_json_is_a_bad_request_not_a_crash(api_as, member, workspace, rows):
+    api = api_as(member)
+    for deep in ("[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"title": "Syvä", "body": "x", "tags": '
+                 + "[" * 65 + "]" * 65 + "}"):
+        response = api.post(f"/workspaces/{workspace.slug}/threads", data=deep, content_type="application/json")
+        body = assert_error(response, 400, "bad_request")
+        assert "64" in body["message"]
+    assert rows(Thread) == 0
+
+
+def test_deeply_nested_json_to_an_anonymous_endpoint_is_a_bad_request(api_as):
+    response = api_as(None).post("/auth/register", data="[" * 100_000, content_type="application/json")
+    assert_error(response, 400, "bad_request")
+
+
+def test_json_nested_64_deep_is_parsed(api_as, member, workspace, rows):
+    nested = '{"title": "Syvä", "body": "x", "tags": ' + "[" * 63 + "]" * 63 + "}"
+    response = api_as(member).post(f"/workspaces/{workspace.slug}/threads", data=nested,
+                                   content_type="application/json")
+    assert_invalid(response, "tags")  # read, then refused as an unknown field
+    assert rows(Thread) == 0
+
+
+def test_large_json_body_of_a_signed_in_caller_is_too_large(api_as, member, thread, rows):
+    big = json.dumps({"body": "x" * (2 * 1024 * 1024)})
+    response = api_as(member).post(f"/threads/{thread.id}/posts", data=big, content_type="application/json")
+    body = assert_error(response, 413, "too_large")
+    assert "1024 kB" in body["message"]
+    assert rows(Post) == 1
+
+
+def test_large_json_body_without_a_length_is_too_large(api_as, member, thread, rows):
+    """A streamed (chunked) body, from a server that passes such bodies on: reading stops at the cap."""
+    big = json.dumps({"body": "x" * (2 * 1024 * 1024)}).encode()
+    response = api_as(member).post(f"/threads/{thread.id}/posts", input_stream=io.BytesIO(big),
+                                   headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                                   environ_overrides={"wsgi.input_terminated": True})
+    assert_error(response, 413, "too_large")
+    assert rows(Post) == 1
+
+
+def test_anonymous_large_body_is_unauthenticated_not_too_large(api_as, member, thread, rows):
+    big = json.dumps({"body": "x" * (5 * 1024 * 1024)})
+    response = api_as(None).post(f"/threads/{thread.id}/posts", data=big, content_type="application/json")
+    assert_error(response, 401, "unauthenticated")
+    assert rows(Post) == 1
+
+
+def test_every_api_write_refuses_anonymous_callers_before_reading_the_body(app):
+    """An anonymous write meets 401 before its body is read (an unreadable one here), except the
+    few writes made for people not signed in."""
+    client = app.test_client()
+    anonymous = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        url = re.sub(r"<(?:int:)?[^<>]+>", "1", rule.rule)
+        for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+            response = client.open(url, method=method, input_stream=UnreadableBody(),
+                                   headers={"Content-Type": "application/json"})
+            if response.status_code != 401:
+                anonymous.add((method, rule.rule))
+    assert anonymous == {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/tokens"),
+                         ("POST", "/api/v1/auth/password-reset"), ("POST", "/api/v1/auth/password-reset/confirm")}
+
+
+class UnreadableBody(io.BytesIO):
+    """A 5 MB request body that fails the test's request if anything reads it."""
+
+    def __init__(self) -> None:
+        super().__init__(b"[" * 5_000_000)
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        raise AssertionError("the body was read")
+
+    def readline(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the body was read")

@@ -6,16 +6,18 @@ Each refused write is followed by a check that nothing was written.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from app.actions import workspaces
+from app.actions import documents, workspaces
 from app.actions.unit import transactional
 from app.extensions import db
 from app.models import (
+    AuditEntry,
     Flag,
     Invitation,
     Membership,
@@ -339,6 +341,33 @@ def test_invited_user_accepts_with_the_link_token(api_as, moderator, outsider, w
     assert set(body) >= MEMBERSHIP_FIELDS
     assert (body["user"]["id"], body["role"], body["state"]) == (outsider.id, "facilitator", "active")
     assert body["workspace"] == workspace.slug
+
+
+def test_invitation_stops_working_when_its_inviter_is_removed(api_as, owner, moderator, outsider, workspace):
+    created = invite(api_as(moderator), workspace, user_id=outsider.id)
+    assert api_as(owner).delete(f"/workspaces/{workspace.slug}/members/{moderator.id}").status_code == 204
+    response = api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])})
+    body = assert_error(response, 409, "conflict")
+    assert "no longer valid" in body["message"] or "ei ole enää voimassa" in body["message"]
+    assert membership_of(outsider, workspace) is None
+    assert fresh(Invitation, created["id"]).accepted_at is None
+
+
+def test_invitation_into_a_role_its_inviter_may_no_longer_give_is_refused(api_as, owner, outsider, workspace):
+    second_owner = make_user("Oona Omistaja", email="owner2@example.fi")
+    add_member(workspace, second_owner, Role.OWNER)
+    created = invite(api_as(second_owner), workspace, user_id=outsider.id, role="owner")
+    demote = api_as(owner).patch(f"/workspaces/{workspace.slug}/members/{second_owner.id}", json={"role": "moderator"})
+    assert demote.status_code == 200
+    assert_error(api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])}), 409)
+    assert membership_of(outsider, workspace) is None
+
+
+def test_invitation_of_a_suspended_inviter_is_refused(api_as, admin, moderator, outsider, workspace):
+    created = invite(api_as(moderator), workspace, user_id=outsider.id)
+    assert api_as(admin).post(f"/admin/users/{moderator.id}/suspend", json={"reason": "Roskaa"}).status_code == 200
+    assert_error(api_as(outsider).post("/invitations/accept", json={"token": token_of(created["url"])}), 409)
+    assert membership_of(outsider, workspace) is None
 
 
 def test_invitation_by_email_of_an_account_is_for_that_account(api_as, moderator, outsider, workspace):
@@ -812,6 +841,27 @@ def test_moving_into_a_hidden_workspace_is_not_found(api_as, moderator, outsider
     assert fresh(Thread, thread.id).workspace_id == thread.workspace_id
 
 
+def _document_discussion(author: User, ws: Workspace) -> Thread:
+    """A document of `ws` with one comment in its discussion; answers the discussion thread."""
+    document = documents.do_create_document(author, ws.slug, "Vuosikello", "Tammikuu: suunnittelu")
+    discussion = db.session.scalar(select(Thread).where(Thread.document_id == document.id))
+    reply(author, discussion, "Kommentti julkiseen dokumenttiin")
+    return discussion
+
+
+def test_a_documents_discussion_is_not_moved_apart_from_it(api_as, owner, moderator, member, public_workspace):
+    private = make_workspace(moderator, visibility="private", name="Sisäpiiri")
+    discussion = _document_discussion(member, public_workspace)
+    response = api_as(moderator).patch(f"/threads/{discussion.id}", json={"workspace": private.slug, "pinned": True})
+    body = assert_error(response, 409, "conflict")
+    assert re.search(r"do[ck]ument", body["message"], re.I)  # says why, in the reader's language
+    stored = fresh(Thread, discussion.id)
+    assert (stored.workspace_id, stored.pinned) == (public_workspace.id, False)
+    posts = api_as(None).get(f"/threads/{discussion.id}/posts").get_json()["items"]
+    assert [p["body"] for p in posts] == ["Kommentti julkiseen dokumenttiin"]
+    assert count(AuditEntry) == 0
+
+
 # --- deleting for good (admins) --------------------------------------------------------------------
 
 
@@ -882,6 +932,36 @@ def test_audit_log_is_for_moderators(api_as, member, facilitator, outsider, work
     assert_error(api_as(member).get(f"/workspaces/{workspace.slug}/audit"), 403, "forbidden")
     assert_error(api_as(facilitator).get(f"/workspaces/{workspace.slug}/audit"), 403, "forbidden")
     assert_error(api_as(outsider).get(f"/workspaces/{private_workspace.slug}/audit"), 404, "not_found")
+
+
+def test_audit_log_names_a_moves_private_target_only_to_those_who_see_it(api_as, owner, moderator, workspace,
+                                                                         thread):
+    mover = make_user("Sanni Siirtäjä", email="mover@example.fi")
+    add_member(workspace, mover, Role.MODERATOR)
+    target = make_workspace(mover, visibility="private", name="Salainen kohde")
+    assert api_as(mover).patch(f"/threads/{thread.id}", json={"workspace": target.slug}).status_code == 200
+    for reader in (moderator, owner):
+        response = api_as(reader).get(f"/workspaces/{workspace.slug}/audit")
+        assert "Salainen kohde" not in response.get_data(as_text=True)
+        assert target.slug not in response.get_data(as_text=True)
+        moved = response.get_json()["items"][0]
+        assert (moved["action"], moved["details"]) == ("thread.moved", {"to": None, "to_name": None})
+    seen = api_as(mover).get(f"/workspaces/{workspace.slug}/audit").get_json()["items"][0]
+    assert seen["details"] == {"to": target.slug, "to_name": "Salainen kohde"}
+
+
+def test_audit_log_names_a_moves_private_source_only_to_those_who_see_it(api_as, owner, moderator, outsider):
+    source = make_workspace(owner, visibility="private", name="Salainen lähde")
+    add_member(source, moderator, Role.MODERATOR)
+    target = make_workspace(moderator, name="Avoin kohde")
+    add_member(target, outsider, Role.MODERATOR)
+    moved, _first = make_thread(owner, source, "Siirrettävä ketju")
+    assert api_as(moderator).patch(f"/threads/{moved.id}", json={"workspace": target.slug}).status_code == 200
+    response = api_as(outsider).get(f"/workspaces/{target.slug}/audit")
+    assert "Salainen lähde" not in response.get_data(as_text=True)
+    assert response.get_json()["items"][0]["details"] == {"source": None, "source_name": None}
+    seen = api_as(moderator).get(f"/workspaces/{target.slug}/audit").get_json()["items"][0]
+    assert seen["details"] == {"source": source.slug, "source_name": "Salainen lähde"}
 
 
 def test_audit_filters_of_wrong_type_are_invalid(api_as, moderator, workspace):

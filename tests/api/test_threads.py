@@ -399,3 +399,80 @@ def test_post_list_costs_the_same_for_5_and_40_posts(api_as, count_queries, owne
     few = _queries_for(api, count_queries, f"/threads/{small.id}/posts", 5)
     many = _queries_for(api, count_queries, f"/threads/{big.id}/posts", 40)
     assert many == few
+
+
+# --- what a reply may point at ---------------------------------------------------------------------
+
+
+def _waiting_reply(owner: User, newcomer: User, workspace: Workspace, thread: Thread) -> Post:
+    """A newcomer's reply in `thread`, held for approval by pre-moderation."""
+    from app.actions import workspaces as workspace_actions
+
+    workspace_actions.do_update_workspace(owner, workspace.slug, premoderation=True)
+    add_member(workspace, newcomer)
+    waiting = reply(newcomer, thread, "Odotan hyväksyntää")
+    assert waiting.pending
+    return waiting
+
+
+def test_reply_to_a_post_waiting_for_approval_answers_as_for_a_missing_one(
+        api_as, owner, outsider, other_member, workspace, thread, post, rows):
+    waiting = _waiting_reply(owner, outsider, workspace, thread)
+    api = api_as(other_member)
+    before = rows(Post)
+    response = api.post(f"/threads/{thread.id}/posts", json={"body": "Lainaus", "reply_to": waiting.id})
+    missing = api.post(f"/threads/{thread.id}/posts", json={"body": "Lainaus", "reply_to": waiting.id + 1000})
+    assert assert_invalid(response, "reply_to") == assert_invalid(missing, "reply_to")
+    assert rows(Post) == before
+
+
+def test_moderators_reply_to_a_waiting_post_does_not_name_its_author_to_others(
+        api_as, web_as, owner, moderator, outsider, other_member, workspace, thread, post):
+    waiting = _waiting_reply(owner, outsider, workspace, thread)
+    response = api_as(moderator).post(f"/threads/{thread.id}/posts", json={"body": "Vastaus", "reply_to": waiting.id})
+    assert response.status_code == 201
+    page = web_as(other_member).get(f"/t/{thread.id}").get_data(as_text=True)
+    assert "Vastaus" in page
+    assert outsider.display_name not in page
+
+
+def test_reply_to_a_hidden_or_deleted_post_is_refused(api_as, moderator, member, other_member, thread, post, rows):
+    hidden = reply(other_member, thread, "Piilotettava")
+    gone = reply(other_member, thread, "Poistettava")
+    assert api_as(moderator).post(f"/posts/{hidden.id}/hide", json={"reason": "Asiaton"}).status_code == 200
+    assert api_as(other_member).delete(f"/posts/{gone.id}").status_code == 204
+    before = rows(Post)
+    for target in (hidden.id, gone.id):
+        response = api_as(member).post(f"/threads/{thread.id}/posts", json={"body": "Lainaus", "reply_to": target})
+        assert_invalid(response, "reply_to")
+    assert rows(Post) == before
+    own = api_as(other_member).post(f"/threads/{thread.id}/posts", json={"body": "Oma", "reply_to": hidden.id})
+    assert own.status_code == 201  # its author still reads the hidden post
+
+
+def test_reply_to_a_post_in_a_private_workspace_is_refused(api_as, owner, member, thread, rows):
+    private = make_workspace(owner, visibility="private", name="Salainen")
+    _secret, secret_post = make_thread(owner, private, "Salainen ketju")
+    response = api_as(member).post(f"/threads/{thread.id}/posts", json={"body": "Lainaus", "reply_to": secret_post.id})
+    assert_invalid(response, "reply_to")
+    assert rows(Post) == 2
+
+
+def test_reply_to_an_id_beyond_any_column_is_refused(api_as, member, thread, rows):
+    response = api_as(member).post(f"/threads/{thread.id}/posts", json={"body": "Lainaus", "reply_to": 2**70})
+    assert_invalid(response, "reply_to")
+    assert rows(Post) == 1
+
+
+def test_a_client_id_used_in_another_thread_is_refused_not_answered_with_that_post(
+        api_as, owner, member, workspace, thread, rows):
+    private = make_workspace(owner, visibility="private", name="Salainen")
+    add_member(private, member)
+    elsewhere, _first = make_thread(owner, private, "Salainen ketju")
+    api = api_as(member)
+    first = api.post(f"/threads/{elsewhere.id}/posts", json={"body": "Sisäpiirin viesti", "client_id": "k-1"})
+    assert first.status_code == 201
+    again = api.post(f"/threads/{thread.id}/posts", json={"body": "Toinen", "client_id": "k-1"})
+    assert "Sisäpiirin viesti" not in again.get_data(as_text=True)
+    assert_invalid(again, "client_id")
+    assert rows(Post) == 3

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from app.actions import invitations
+from sqlalchemy import select
+
+from app.access import get_membership
+from app.actions import invitations, membership
 from app.actions.unit import transactional
 from app.extensions import db
 from app.models import Invitation, User, Workspace, utcnow
@@ -180,3 +183,25 @@ def test_member_cannot_invite(web_as, member, workspace) -> None:
     web = web_as(member)
     assert web.get(f"/w/{workspace.slug}/invitations").status_code == 403
     assert web.post(f"/w/{workspace.slug}/invitations", {"email": "x@kunta.fi", "role": "member"}).status_code == 403
+
+
+def test_link_of_a_demoted_inviter_is_refused_on_the_page(web_as, owner, moderator, outsider, workspace) -> None:
+    path = invite(moderator, workspace, outsider.email)
+    membership.do_change_role(owner, workspace.slug, moderator.id, "member")
+    web = web_as(outsider)
+    for response in (web.get(path), web.post(path)):
+        assert response.status_code == 409
+        assert "Tämä kutsu ei ole enää voimassa." in response.get_data(as_text=True)
+    assert get_membership(outsider, workspace.id) is None
+
+
+def test_newcomer_gets_no_account_through_the_link_of_a_removed_inviter(web_as, owner, moderator, workspace) -> None:
+    path = invite(moderator, workspace, "uusi@kunta.fi")
+    membership.do_remove_member(owner, workspace.slug, moderator.id)
+    form = {"display_name": "Uuno Uusi", "organisation": "Kuopion kaupunki", "password": PASSWORD}
+    response = web_as(None).post(path, form)
+    assert response.status_code == 409
+    assert "Tämä kutsu ei ole enää voimassa." in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(User).where(User.email == "uusi@kunta.fi")) is None
+

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
-from app.actions import moderation, workspaces
+from app.actions import documents, moderation, workspaces
+from app.extensions import db
 from app.models import Post, Role, Thread, User, Workspace
 from tests.factories import add_member, make_thread, make_user, make_workspace, reply
 
@@ -273,6 +275,33 @@ def test_moving_to_an_unmoderated_workspace_is_refused(web_as, owner, moderator,
     target = make_workspace(owner, name="Liikenne")
     add_member(target, moderator)
     assert web_as(moderator).post(f"/t/{thread.id}/move", {"workspace": target.slug}).status_code == 403
+
+
+def test_a_documents_discussion_cannot_be_moved_from_the_page(web_as, moderator, member, public_workspace) -> None:
+    private = make_workspace(moderator, visibility="private", name="Sisäpiiri")
+    document = documents.do_create_document(member, public_workspace.slug, "Vuosikello", "Tammikuu")
+    discussion = db.session.scalar(select(Thread).where(Thread.document_id == document.id))
+    reply(member, discussion, "Kommentti julkiseen dokumenttiin")
+    web = web_as(moderator)
+    assert 'name="workspace"' not in web.get(f"/d/{document.id}").get_data(as_text=True)
+    response = web.post(f"/t/{discussion.id}/move", {"workspace": private.slug})
+    assert response.status_code == 409
+    assert "Dokumentin keskustelu kuuluu dokumentille" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Thread, discussion.id).workspace_id == public_workspace.id
+    assert "Kommentti julkiseen dokumenttiin" in web_as(None).get(f"/d/{document.id}").get_data(as_text=True)
+
+
+def test_audit_page_does_not_name_a_private_move_target_to_those_who_cannot_see_it(web_as, moderator, workspace,
+                                                                                   thread) -> None:
+    mover = make_user("Sanni Siirtäjä", email="mover@example.fi")
+    add_member(workspace, mover, Role.MODERATOR)
+    target = make_workspace(mover, visibility="private", name="Salainen kohde")
+    moderation.do_update_thread(mover, thread.id, workspace=target.slug)
+    page = web_as(moderator).get(f"/w/{workspace.slug}/audit").get_data(as_text=True)
+    assert "toiseen työtilaan" in page
+    assert "Salainen kohde" not in page and target.slug not in page
+    assert "Salainen kohde" in web_as(mover).get(f"/w/{workspace.slug}/audit").get_data(as_text=True)
 
 
 def test_author_renames_own_thread(web_as, member, thread) -> None:

@@ -218,3 +218,20 @@ def test_settings_form_shows_themes_as_comma_separated_text(web_as, owner) -> No
 
 def test_member_cannot_open_workspace_settings(web_as, member, workspace) -> None:
     assert web_as(member).get(f"/w/{workspace.slug}/settings").status_code == 403
+
+
+def test_reply_form_refuses_a_post_waiting_for_approval(web_as, owner, member, outsider, workspace) -> None:
+    from app.actions import workspaces as workspace_actions
+    from tests.factories import add_member
+
+    thread, _ = make_thread(member, workspace)
+    workspace_actions.do_update_workspace(owner, workspace.slug, premoderation=True)
+    add_member(workspace, outsider)
+    waiting = reply(outsider, thread, "Odotan hyväksyntää")
+    response = web_as(member).post(f"/t/{thread.id}/reply", {"body": "Lainaus", "reply_to": str(waiting.id)})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert outsider.display_name not in page and "Odotan hyväksyntää" not in page
+    assert re.search(r"Not a post of this thread|Viesti ei kuulu tähän ketjuun", page)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Post).where(Post.author_id == member.id)) == 1
