@@ -159,6 +159,10 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or f"http://{Config.HOST}:{Config.PORT}"  # where `make run` serves
+    # The dev server is opened as 127.0.0.1 or as localhost alike: sockets from either are its own.
+    ALLOWED_ORIGINS = Config.ALLOWED_ORIGINS or list(dict.fromkeys(
+        [PUBLIC_URL, *(f"http://{host}:{Config.PORT}" for host in ("127.0.0.1", "localhost"))]
+    ))
 
 
 class TestConfig(Config):
