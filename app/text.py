@@ -52,8 +52,9 @@ MAX_SOURCE = 200_000
 Parsing is linear but pure Python: up to a few seconds for 200 kB of the worst shapes."""
 
 MAX_NESTING = 20
-"""How deep blocks and inline markup may nest (quotes in quotes, lists in lists). Deeper markup is
-shown as text; it also keeps the parser's recursion and the HTML's depth small."""
+"""How deep blocks and inline markup may nest (quotes in quotes, lists in lists): markdown-it stops
+there, and what is nested deeper is left out. It keeps the parser's recursion and the HTML's depth
+small; no real text nests twenty quotes deep."""
 
 
 class SourceTooLong(ValueError):
@@ -299,6 +300,27 @@ def _safe_fence_language(state: Any) -> None:
         token.info = language if _LANGUAGE_RE.fullmatch(language) else ""
 
 
+def _flatten_deep_inline(state: Any) -> None:
+    """Show emphasis nested deeper than ``MAX_NESTING`` as its plain markers.
+
+    markdown-it caps the nesting of blocks, but pairs ``*`` and ``**`` after
+    parsing, so ``*****…a…*****`` would nest thousands of elements deep. The
+    pairs beyond the cap become their text (``**``), so nothing is lost.
+    """
+    for _, children in _inline_tokens(state.tokens):
+        deep: list[bool] = []
+        for index, token in enumerate(children):
+            if token.nesting == 1:
+                deep.append(len(deep) >= MAX_NESTING)
+                flatten = deep[-1]
+            elif token.nesting == -1 and deep:
+                flatten = deep.pop()
+            else:
+                continue
+            if flatten:
+                children[index] = _text_token(token.markup, token.level)
+
+
 # --------------------------------------------------------------------------
 # Mentions
 # --------------------------------------------------------------------------
@@ -456,6 +478,7 @@ def _build_parser() -> MarkdownIt:
     parser.core.ruler.before("text_join", "link_mentions", _link_mentions)
     parser.core.ruler.push("table_align_to_class", _table_align_to_class)
     parser.core.ruler.push("safe_fence_language", _safe_fence_language)
+    parser.core.ruler.push("flatten_deep_inline", _flatten_deep_inline)
     return parser
 
 
