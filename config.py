@@ -102,6 +102,8 @@ class Config:
     UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
     # The whole request may carry one file of the largest size plus the form around it.
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", UPLOAD_MAX_BYTES + 1024 * 1024)
+    # A request without a file: a 200,000-character text escaped in JSON or a form, and the rest.
+    MAX_TEXT_BODY_BYTES = env_int("MAX_TEXT_BODY_BYTES", 1536 * 1024)
 
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)

@@ -61,7 +61,6 @@ class Visitor:
             self._thread.join(timeout=70)
 
     def assert_answered_quickly(self, what: str, busy_for: float) -> None:
-        print(f"{what}: {busy_for:.1f} s, {len(self.times)} loads, slowest {max(self.times):.3f} s")
         assert not self.errors, self.errors[:5]
         slowest = max(self.times)
         assert slowest < SLOWEST_OTHER_ANSWER, (
