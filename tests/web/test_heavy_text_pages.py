@@ -26,15 +26,11 @@ LIMIT_MESSAGE = "Must be at most 200000 characters."
 
 
 @pytest.fixture
-def web_as(web_as):  # type: ignore[no-untyped-def]
-    """The conftest's clients, reading the pages in English so the tests read like the behaviour."""
-
-    def make(user: User | None):  # type: ignore[no-untyped-def]
-        web = web_as(user)
-        web.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return web
-
-    return make
+def writer(web_as, member: User):  # type: ignore[no-untyped-def]
+    """The member's web client, reading the pages in English so the messages can be checked."""
+    web = web_as(member)
+    web.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return web
 
 
 def preview_body(page: str) -> str:
@@ -47,16 +43,16 @@ def documents_count() -> int:
     return len(db.session.scalars(select(Document)).all())
 
 
-def test_preview_of_a_large_table_within_the_limit_is_rendered(web_as, member: User, workspace: Workspace) -> None:
-    response = web_as(member).post(f"/w/{workspace.slug}/documents/new",
+def test_preview_of_a_large_table_within_the_limit_is_rendered(writer, workspace: Workspace) -> None:
+    response = writer.post(f"/w/{workspace.slug}/documents/new",
                                    {"title": "Taulukko", "kind": "page", "body": TABLE, "preview": "1"})
     assert response.status_code == 200
     assert preview_body(response.get_data(as_text=True)).count("<tr>") == 20_001
     assert documents_count() == 0
 
 
-def test_preview_of_a_new_document_over_the_limit_is_refused(web_as, member: User, workspace: Workspace) -> None:
-    response = web_as(member).post(f"/w/{workspace.slug}/documents/new",
+def test_preview_of_a_new_document_over_the_limit_is_refused(writer, workspace: Workspace) -> None:
+    response = writer.post(f"/w/{workspace.slug}/documents/new",
                                    {"title": "Liian pitkä", "kind": "page", "body": TOO_LONG, "preview": "1"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -65,19 +61,19 @@ def test_preview_of_a_new_document_over_the_limit_is_refused(web_as, member: Use
     assert documents_count() == 0
 
 
-def test_preview_of_an_edit_over_the_limit_is_refused(web_as, member: User, workspace: Workspace) -> None:
+def test_preview_of_an_edit_over_the_limit_is_refused(writer, member: User, workspace: Workspace) -> None:
     document = documents.do_create_document(member, workspace.slug, "Vuosikello", "Lyhyt.")
-    response = web_as(member).post(f"/d/{document.id}/edit", {
+    response = writer.post(f"/d/{document.id}/edit", {
         "title": "Vuosikello", "body": TOO_LONG, "base_revision": "1", "summary": "", "preview": "1"})
     assert response.status_code == 422
     assert LIMIT_MESSAGE in preview_body(response.get_data(as_text=True))
     assert len(db.session.scalars(select(DocumentRevision)).all()) == 1
 
 
-def test_a_form_larger_than_any_text_is_refused_before_it_is_decoded(web_as, member: User,
+def test_a_form_larger_than_any_text_is_refused_before_it_is_decoded(writer, web_as,
                                                                      workspace: Workspace) -> None:
     """Decoding 18 MB of a url-encoded form took 3.6 s of the hub; no text needs more than 1.5 MB."""
-    response = web_as(member).post(f"/w/{workspace.slug}/documents/new",
+    response = writer.post(f"/w/{workspace.slug}/documents/new",
                                    {"title": "Valtava", "kind": "page", "body": "ä" * 400_000, "preview": "1"})
     assert response.status_code == 413
     assert documents_count() == 0
