@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-__all__ = ["run_off_hub", "use_thread_pool"]
+__all__ = ["run_native_off_hub", "run_off_hub", "use_thread_pool"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -50,3 +50,12 @@ def run_off_hub(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         return work(*args, **kwargs)
     with _slots:
         return execute(work, *args, **kwargs)  # type: ignore[return-value]
+
+
+def run_native_off_hub(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Like `run_off_hub`, for C code that releases the GIL while it works (argon2): it takes no
+    slot, so a queue of renders never delays a sign-in, and it leaves the hub the whole GIL."""
+    execute = _execute
+    if execute is None:
+        return work(*args, **kwargs)
+    return execute(work, *args, **kwargs)  # type: ignore[return-value]

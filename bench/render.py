@@ -59,16 +59,16 @@ def main() -> int:
     except ImportError:
         bleach_clean = None
         print("bleach is not installed (pip install -r requirements-dev.txt): no baseline")
-    print(f"{'input':30} {'markdown-it s':>14} {'nh3 s':>8} {'bleach s':>9} {'bleach/nh3':>11}")
+    print(f"{'input':30} {'markdown-it ms':>15} {'nh3 ms':>8} {'bleach ms':>10} {'bleach/nh3':>11}")
     for name, source in INPUTS.items():
         html = text._PARSER.render(text._normalise_source(source), {})
         parse = best_of(args.rounds, lambda: text._PARSER.render(text._normalise_source(source), {}))  # noqa: B023
         nh3 = best_of(args.rounds, lambda: text.clean_html(html))  # noqa: B023
         if bleach_clean is None:
-            print(f"{name:30} {parse:14.2f} {nh3:8.3f}")
+            print(f"{name:30} {parse * 1000:15,.0f} {nh3 * 1000:8,.1f}")
             continue
         old = best_of(1, lambda: bleach_clean(html))  # noqa: B023
-        print(f"{name:30} {parse:14.2f} {nh3:8.3f} {old:9.2f} {old / nh3:10.0f}x")
+        print(f"{name:30} {parse * 1000:15,.0f} {nh3 * 1000:8,.1f} {old * 1000:10,.0f} {old / nh3:10,.0f}x")
     return 0
 
 

@@ -153,3 +153,15 @@ def test_at_most_slots_pieces_of_work_run_at_once(thread_pool: ThreadPoolExecuto
     with ThreadPoolExecutor(6) as callers:
         list(callers.map(lambda _: offload.run_off_hub(work), range(6)))
     assert most == offload.SLOTS
+
+
+def test_password_hashing_never_waits_for_a_slot(thread_pool: ThreadPoolExecutor) -> None:
+    """Renders filling every slot do not hold up a sign-in (argon2 runs beside them)."""
+    release = threading.Event()
+    with ThreadPoolExecutor(offload.SLOTS) as callers:
+        busy = [callers.submit(offload.run_off_hub, release.wait, 10) for _ in range(offload.SLOTS)]
+        try:
+            assert offload.run_native_off_hub(threading.get_ident) != threading.get_ident()
+        finally:
+            release.set()
+        assert all(f.result() for f in busy)
