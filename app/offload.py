@@ -24,10 +24,11 @@ __all__ = ["run_native_off_hub", "run_off_hub", "use_thread_pool"]
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# How many pieces of work run at once per process, beyond that they wait (green, without blocking
-# the hub). Two, like the cores of a small server: more threads would only share the same GIL and
-# leave the hub fewer turns, so every other request would wait longer.
-SLOTS = 2
+# How many pieces of work run at once per process; more wait (green, without blocking the hub).
+# One: pure-Python work cannot run in parallel under the GIL anyway, and each more thread that wants
+# the GIL leaves the hub fewer turns (four diffs at once with two slots stalled a page for 1.0 s;
+# with one, 0.4 s at most). C code that releases the GIL uses run_native_off_hub, without a slot.
+SLOTS = 1
 
 _execute: Callable[..., object] | None = None
 # Made after wsgi.py's monkey-patching, so under eventlet this is a green semaphore.
