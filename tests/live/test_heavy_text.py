@@ -119,3 +119,14 @@ def test_differences_of_large_revisions_never_stall_other_visitors(live_server: 
         assert "".join(t for op, t in pieces if op <= 0) == TABLE.strip()  # saved texts are trimmed
         assert "".join(t for op, t in pieces if op >= 0) == REWRITE.strip()
     visitor.assert_answered_quickly("a large rewrite was saved and compared", saving + comparing + asking)
+
+
+def test_mentions_still_link_where_rendering_runs_in_the_thread_pool(live_server: LiveServer) -> None:
+    """The renderer runs beside the hub; the mention lookup (the database) stays in the request."""
+    writer, named = Person(live_server.url, "Maija Mainitsija"), Person(live_server.url, "Pekka Puhuja")
+    slug = writer.create_workspace("Maininnat")
+    named.join(slug)
+    handle = named.api("GET", "/me", expect=200)["handle"]
+    post = writer.start_thread(slug, body=f"Hei @{handle}, katso `@{handle}`!")["first_post"]
+    assert post["html"].count('class="mention"') == 1
+    assert f'href="/users/{named.id}"' in post["html"]
