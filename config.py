@@ -105,8 +105,9 @@ class Config:
     UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
     # The whole request may carry one file of the largest size plus the form around it.
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", UPLOAD_MAX_BYTES + 1024 * 1024)
-    # Any other API request body (JSON): the largest document, escaped, fits well within it.
-    API_JSON_MAX_BYTES = env_int("API_JSON_MAX_KB", 1024) * 1024
+    # A request without a file (a form, or JSON on the API): a 200,000-character text escaped in JSON
+    # or a form, and the rest. Larger: 413, before the body is parsed.
+    MAX_TEXT_BODY_BYTES = env_int("MAX_TEXT_BODY_BYTES", 1536 * 1024)
 
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)

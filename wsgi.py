@@ -18,6 +18,11 @@ if ASYNC_MODE == "eventlet":
         from psycogreen.eventlet import patch_psycopg
 
         patch_psycopg()  # let psycopg2 yield to other green threads while a query runs
+    from eventlet import tpool
+
+    from app.offload import use_thread_pool
+
+    use_thread_pool(tpool.execute)  # rendering, diffs and merges run beside the hub, not on it
 
 from app import create_app
 from app.extensions import socketio

@@ -56,9 +56,10 @@ def _init_extensions(app: Flask) -> None:
     from app.identity import install_identity
     from app.live.deliver import install_delivery_hooks
     from app.passwords import configure_hashing
-    from app.security import install_security_headers
+    from app.security import install_body_limit, install_security_headers
     from app.sockets.packets import BoundedPacket
 
+    install_body_limit(app)  # first: the hooks after it may read the body
     configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     db.init_app(app)
     with app.app_context():

@@ -6,15 +6,22 @@ would commit for good; SQLAlchemy's documented remedy is to turn the driver's ha
 emit BEGIN ourselves. A write transaction starts with BEGIN IMMEDIATE: one that began by reading
 and later wants to write could otherwise fail at once in WAL mode if another writer committed in
 between, instead of waiting its turn.
+
+That wait happens between tries, in Python, not in SQLite's busy handler: the handler sleeps in C,
+which under eventlet holds the hub, and the writer it waits for may be a green thread whose render
+runs in the thread pool (app.offload) and needs the hub to finish; both would wait out the timeout.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Engine, event
 
 WRITE_OPTION = "vk_write_transaction"
+WRITE_LOCK_WAIT = 30.0  # seconds a write transaction waits for another writer before failing
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -34,7 +41,30 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+    if conn.get_execution_options().get(WRITE_OPTION):
+        _begin_immediate(conn.connection.driver_connection)
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(sqlite: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, retried with a growing pause (a green sleep under eventlet) while another
+    writer holds the lock, for at most WRITE_LOCK_WAIT seconds."""
+    busy_timeout = sqlite.execute("PRAGMA busy_timeout").fetchone()[0]
+    sqlite.execute("PRAGMA busy_timeout = 0")
+    deadline, pause = time.monotonic() + WRITE_LOCK_WAIT, 0.002
+    try:
+        while True:
+            try:
+                sqlite.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+    finally:
+        sqlite.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
 
 
 def see_latest_commits(session: Any) -> None:

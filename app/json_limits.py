@@ -34,7 +34,7 @@ def nesting_exceeds(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
     """Whether `text` nests arrays and objects more than `limit` levels deep (brackets inside
     strings do not count). The usual body, with few brackets, costs one count; any other a few
     byte passes and a running sum over its brackets read as signed bytes, all at C speed (tens of
-    ms for a megabyte on a slow machine; the API's bodies are capped at API_JSON_MAX_BYTES)."""
+    ms for a megabyte on a slow machine; bodies without a file are capped at MAX_TEXT_BODY_BYTES)."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     if data.count(b"[") + data.count(b"{") <= limit:
         return False

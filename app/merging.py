@@ -5,6 +5,11 @@ the diff3 algorithm of Bazaar/Breezy): changes to different lines are combined; 
 same or adjacent lines are a conflict, which is shown to the person rather than resolved by
 guessing. Differences for reading are word by word (diff-match-patch over words, after its
 semantic clean-up), so a changed word is highlighted as a word.
+
+Both are bounded in time and run off eventlet's hub (`app.offload`): diff-match-patch stops refining
+after `DIFF_SECONDS` (a huge rewrite is then shown or merged more coarsely, never wrongly), and merge3
+matches lines with it too, instead of difflib, whose matching is quadratic (30,000 changed lines took
+minutes).
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ from typing import Any
 
 import merge3
 from diff_match_patch import diff_match_patch
+
+from app.offload import run_off_hub
+
+DIFF_SECONDS = 1.0
+"""How long one diff may refine its answer (diff-match-patch's Diff_Timeout) before settling."""
 
 
 @dataclass(frozen=True)
@@ -52,19 +62,55 @@ def _unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
+def _differ() -> diff_match_patch:
+    differ = diff_match_patch()
+    differ.Diff_Timeout = DIFF_SECONDS
+    return differ
+
+
+class LineMatcher:
+    """What merge3 asks of difflib.SequenceMatcher, answered by diff-match-patch over whole lines.
+
+    Linear in practice and bounded by DIFF_SECONDS: past the deadline it finds fewer matching lines,
+    so merge3 sees larger changed regions and may report a conflict, but never merges wrongly.
+    """
+
+    def __init__(self, isjunk: object, a: list[str], b: list[str]) -> None:
+        self.a, self.b = a, b
+
+    def get_matching_blocks(self) -> list[tuple[int, int, int]]:
+        codes: dict[str, str] = {}
+        coded_a, coded_b = ("".join(codes.setdefault(line, chr(len(codes))) for line in side)
+                            for side in (self.a, self.b))
+        blocks: list[tuple[int, int, int]] = []
+        i = j = 0
+        for op, text in _differ().diff_main(coded_a, coded_b, False):
+            if op == 0:
+                blocks.append((i, j, len(text)))
+            i += len(text) if op <= 0 else 0
+            j += len(text) if op >= 0 else 0
+        blocks.append((len(self.a), len(self.b), 0))
+        return blocks
+
+
 def merge_text(base: str, mine: str, theirs: str) -> TextMerge:
     """Combine my changes to `base` with theirs; conflicts list the regions both changed differently.
 
     Lines are compared with CRLF read as LF (a client on Windows does not conflict with everyone),
     and a merged text uses LF. It ends with a newline if the side that changed that ending says so.
     """
+    return run_off_hub(_merge_text, base, mine, theirs)
+
+
+def _merge_text(base: str, mine: str, theirs: str) -> TextMerge:
     base, mine, theirs = _unify_newlines(base), _unify_newlines(mine), _unify_newlines(theirs)
     simple, both_changed = merge_value(base, mine, theirs)
     if not both_changed:
         return TextMerge(simple)
     merged: list[str] = []
     conflicts: list[ConflictRegion] = []
-    for group in merge3.Merge3(_lines(base), _lines(mine), _lines(theirs)).merge_groups():
+    merger = merge3.Merge3(_lines(base), _lines(mine), _lines(theirs), sequence_matcher=LineMatcher)
+    for group in merger.merge_groups():
         kind, *parts = group
         if kind == "conflict":
             base_lines, mine_lines, theirs_lines = (list(p or []) for p in parts)
@@ -108,6 +154,10 @@ def diff_text(old: str, new: str) -> list[tuple[int, str]]:
     Compared word by word (a word keeps its combining marks; an emoji sequence is one piece), so a
     changed word is shown as that word replaced rather than as a scatter of changed letters.
     """
+    return run_off_hub(_diff_text, old, new)
+
+
+def _diff_text(old: str, new: str) -> list[tuple[int, str]]:
     tokens: list[str] = []
     codes: dict[str, str] = {}
 
@@ -120,8 +170,7 @@ def diff_text(old: str, new: str) -> list[tuple[int, str]]:
             out.append(codes[token])
         return "".join(out)
 
-    differ = diff_match_patch()
-    differ.Diff_Timeout = 2.0  # seconds; a huge rewrite still answers, just less finely
+    differ = _differ()  # a huge rewrite still answers, just less finely
     pieces = differ.diff_main(encode(old), encode(new), False)
     differ.diff_cleanupSemantic(pieces)
     result: list[tuple[int, str]] = []

@@ -1,4 +1,8 @@
-"""Password hashing: argon2id with current parameters; older hashes are upgraded at sign-in."""
+"""Password hashing: argon2id with current parameters; older hashes are upgraded at sign-in.
+
+Hashing and checking are deliberately slow (64 MiB and several passes), so they run off eventlet's
+hub (app.offload; argon2 releases the GIL): a sign-in never holds up the other clients of the process.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash
+
+from app.offload import run_native_off_hub
 
 # argon2-cffi's defaults follow RFC 9106's second recommended option (64 MiB, t=3, p=4).
 _hasher = PasswordHasher()
@@ -34,7 +40,7 @@ _COMMON = {
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return run_native_off_hub(_hasher.hash, password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
@@ -45,12 +51,12 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     if stored_hash.startswith("$argon2"):
         return _verify_argon2(stored_hash, password)
     # Hashes made by Werkzeug (pbkdf2:/scrypt:) before argon2id was adopted.
-    return check_password_hash(stored_hash, password)
+    return run_native_off_hub(check_password_hash, stored_hash, password)
 
 
 def _verify_argon2(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        return run_native_off_hub(_hasher.verify, stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -1,8 +1,11 @@
 """User text → safe HTML: Markdown rendering, @mentions, allow-list cleaning.
 
 This is the only module in the project that knows about the HTML sanitiser
-(bleach). Everything it returns is a plain ``str`` or a small dataclass, so
-swapping bleach for another cleaner (nh3) is a change to this file alone.
+(nh3, the Python binding of the Rust crate ammonia). Everything it returns is a
+plain ``str`` or a small dataclass, so swapping the cleaner is a change to this
+file alone. nh3 replaced bleach because bleach's html5lib parser is
+super-linear on large tables (a 20,000-row table took 14 s to clean; nh3 takes
+0.1 s and releases the GIL while it works).
 
 Defence is layered on purpose:
 
@@ -13,29 +16,49 @@ Defence is layered on purpose:
    same URL policy the cleaner uses, so a hostile link never becomes a link.
 3. The rendered HTML goes through an explicit allow-list cleaner anyway, so a
    parser bug or a future plugin cannot smuggle in markup we did not expect.
+
+Rendering is bounded: the source may be at most ``MAX_SOURCE`` characters,
+blocks nest at most ``MAX_NESTING`` deep, and the parsing and cleaning run off
+eventlet's hub (``app.offload``), so a large text never stalls other requests.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import bleach
-from bleach.html5lib_shim import Filter
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from app.offload import run_off_hub
+
 __all__ = [
+    "MAX_NESTING",
+    "MAX_SOURCE",
     "MentionResolver",
     "RenderedText",
+    "SourceTooLong",
     "clean_html",
     "excerpt",
     "render_markdown",
 ]
+
+MAX_SOURCE = 200_000
+"""The longest Markdown source rendered, in characters (a document's limit; posts are shorter).
+Parsing is linear but pure Python: up to a few seconds for 200 kB of the worst shapes."""
+
+MAX_NESTING = 20
+"""How deep blocks and inline markup may nest (quotes in quotes, lists in lists): markdown-it stops
+there, and what is nested deeper is left out. It keeps the parser's recursion and the HTML's depth
+small; no real text nests twenty quotes deep."""
+
+
+class SourceTooLong(ValueError):
+    """A text longer than ``MAX_SOURCE`` was given to render: the caller forgot its length check."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +108,7 @@ _CODE_CLASS_RE = re.compile(r"language-[a-z0-9+#-]{1,32}")
 _OL_START_RE = re.compile(r"[0-9]{1,9}")
 _SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
 # Browsers ignore these inside or around a scheme ("java\tscript:"), so we do
-# too before deciding what the scheme is. Same set bleach normalises away.
+# too before deciding what the scheme is.
 _URL_NOISE_RE = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # C0 controls except \t and \n, plus DEL: never meaningful in a post, and
@@ -134,40 +157,30 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
     return False
 
 
-class _LinkRelFilter(Filter):
-    """Force ``rel="nofollow ugc noopener"`` onto every ``<a>``.
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    """nh3's per-attribute callback: keep the value if ``_allow_attribute`` allows it.
 
-    Runs after sanitising, so it holds for HTML from any source, not just
-    our Markdown renderer: user links get no SEO credit and cannot reach
-    ``window.opener``. ``target`` is never added (users decide about tabs).
+    nh3 calls it for the ``rel`` it added to a link too (input ``rel`` is
+    already gone by then, not being allowed): that one is always ours.
     """
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for token in super().__iter__():
-            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "a":
-                attrs = dict(token.get("data") or {})
-                attrs[(None, "rel")] = LINK_REL
-                token["data"] = attrs
-            yield token
+    if tag == "a" and name == "rel":
+        return LINK_REL
+    return value if _allow_attribute(tag, name, value) else None
 
 
-_local = threading.local()
-
-
-def _cleaner() -> bleach.Cleaner:
-    """Per-thread cleaner: bleach's parser keeps state and is not thread-safe."""
-    cleaner: bleach.Cleaner | None = getattr(_local, "cleaner", None)
-    if cleaner is None:
-        cleaner = bleach.Cleaner(
-            tags=ALLOWED_TAGS,
-            attributes=_allow_attribute,
-            protocols=ALLOWED_PROTOCOLS,
-            strip=True,
-            strip_comments=True,
-            filters=[_LinkRelFilter],
-        )
-        _local.cleaner = cleaner
-    return cleaner
+# Immutable once built, so one cleaner serves every thread. ``rel`` is not in
+# the allowed attributes: nh3 sets it on every <a> (``link_rel``), so user
+# links get no SEO credit and cannot reach ``window.opener``; ``target`` is
+# never added (users decide about tabs). Script and style lose their content.
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={"a": {"href", "title", "class"}, "code": {"class"}, "ol": {"start"},
+                "th": {"class"}, "td": {"class"}},
+    attribute_filter=_attribute_filter,
+    url_schemes=set(ALLOWED_PROTOCOLS),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
 
 
 def clean_html(html: str) -> str:
@@ -177,7 +190,7 @@ def clean_html(html: str) -> str:
     dropped, disallowed attributes and URLs are removed, and every link gets
     ``rel="nofollow ugc noopener"``.
     """
-    return str(_cleaner().clean(html))
+    return _CLEANER.clean(html)
 
 
 # --------------------------------------------------------------------------
@@ -285,6 +298,27 @@ def _safe_fence_language(state: Any) -> None:
         words = html.unescape(token.info).strip().split()
         language = words[0].lower() if words else ""
         token.info = language if _LANGUAGE_RE.fullmatch(language) else ""
+
+
+def _flatten_deep_inline(state: Any) -> None:
+    """Show emphasis nested deeper than ``MAX_NESTING`` as its plain markers.
+
+    markdown-it caps the nesting of blocks, but pairs ``*`` and ``**`` after
+    parsing, so ``*****…a…*****`` would nest thousands of elements deep. The
+    pairs beyond the cap become their text (``**``), so nothing is lost.
+    """
+    for _, children in _inline_tokens(state.tokens):
+        deep: list[bool] = []
+        for index, token in enumerate(children):
+            if token.nesting == 1:
+                deep.append(len(deep) >= MAX_NESTING)
+                flatten = deep[-1]
+            elif token.nesting == -1 and deep:
+                flatten = deep.pop()
+            else:
+                continue
+            if flatten:
+                children[index] = _text_token(token.markup, token.level)
 
 
 # --------------------------------------------------------------------------
@@ -396,15 +430,15 @@ def _resolve(resolver: MentionResolver, handles: set[str]) -> dict[str, str]:
 
 
 def _link_mentions(state: Any) -> None:
-    """Core rule: link ``@handle`` for handles the resolver knows.
+    """Core rule: collect ``@handle`` candidates, or link those already resolved.
 
-    Two passes so the resolver is called once per document with every
-    candidate, then text tokens are split around the confirmed mentions.
-    Works on tokens (not HTML) so code and existing links are never touched.
+    The resolver asks the database, which cannot be done from the thread the
+    parser runs in (``app.offload``). So ``render_markdown`` parses twice when
+    a text has candidates: first with ``env["mention_handles"]`` (a set this
+    rule fills), then, after resolving them once, with ``env["mention_urls"]``,
+    when text tokens are split around the known mentions. Works on tokens (not
+    HTML) so code and existing links are never touched.
     """
-    resolver: MentionResolver | None = state.env.get("resolve_mentions")
-    if resolver is None:
-        return
     plan: list[tuple[list[Token], list[tuple[int, list[_Mention]]]]] = []
     handles: set[str] = set()
     for _, children in _inline_tokens(state.tokens):
@@ -412,9 +446,12 @@ def _link_mentions(state: Any) -> None:
         if found:
             plan.append((children, found))
             handles.update(m.handle for _, mentions in found for m in mentions)
-    if not handles:
+    collected: set[str] | None = state.env.get("mention_handles")
+    if collected is not None:
+        collected.update(handles)
+    urls: Mapping[str, str] = state.env.get("mention_urls") or {}
+    if not handles or not urls:
         return
-    urls = _resolve(resolver, handles)
     linked: set[str] = state.env.setdefault("mentions", set())
     for children, found in plan:
         for index, mentions in reversed(found):  # reversed keeps indices valid
@@ -434,17 +471,43 @@ def _build_parser() -> MarkdownIt:
     ``html=False`` means tags in the source render as visible text. Link
     validation uses our URL policy so refused links stay literal text.
     """
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": True})
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "maxNesting": MAX_NESTING})
     parser.enable(["table", "strikethrough", "linkify"])
     parser.validateLink = is_allowed_url  # type: ignore[method-assign]
     parser.core.ruler.before("text_join", "images_to_links", _images_to_links)
     parser.core.ruler.before("text_join", "link_mentions", _link_mentions)
     parser.core.ruler.push("table_align_to_class", _table_align_to_class)
     parser.core.ruler.push("safe_fence_language", _safe_fence_language)
+    parser.core.ruler.push("flatten_deep_inline", _flatten_deep_inline)
     return parser
 
 
 _PARSER = _build_parser()
+
+
+def _bounded_source(source: str) -> str:
+    """The normalised source, refused (``SourceTooLong``) if over ``MAX_SOURCE``.
+
+    Every caller checks the length first and tells the person; this is the
+    guarantee that no path renders an unbounded text.
+    """
+    if len(source) > MAX_SOURCE:
+        raise SourceTooLong(f"{len(source)} characters to render, at most {MAX_SOURCE}")
+    return _normalise_source(source)
+
+
+def _mention_handles(text: str) -> set[str]:
+    """The lowercase ``@handle`` candidates of a normalised text (parsing only)."""
+    handles: set[str] = set()
+    _PARSER.parse(text, {"mention_handles": handles})
+    return handles
+
+
+def _render(text: str, urls: Mapping[str, str]) -> RenderedText:
+    """Parse, render and clean a normalised text, linking the mentions in ``urls``."""
+    env: dict[str, Any] = {"mention_urls": urls}
+    rendered = _PARSER.render(text, env)
+    return RenderedText(html=clean_html(rendered), mentions=frozenset(env.get("mentions", ())))
 
 
 def render_markdown(
@@ -453,12 +516,17 @@ def render_markdown(
     """Render user Markdown to cleaned HTML and report linked mentions.
 
     The HTML is safe to store and to output unescaped. ``mentions`` holds the
-    lowercase handles that became links (only those the resolver knew).
+    lowercase handles that became links (only those the resolver knew). The
+    parsing and cleaning run off the hub; only the resolver runs here, in the
+    caller's context, once and only if the text has candidates.
     """
-    env: dict[str, Any] = {"resolve_mentions": resolve_mentions}
-    rendered = _PARSER.render(_normalise_source(source), env)
-    mentions = frozenset(env.get("mentions", ()))
-    return RenderedText(html=clean_html(rendered), mentions=mentions)
+    text = _bounded_source(source)
+    urls: dict[str, str] = {}
+    if resolve_mentions is not None:
+        handles = run_off_hub(_mention_handles, text)
+        if handles:
+            urls = _resolve(resolve_mentions, handles)
+    return run_off_hub(_render, text, urls)
 
 
 # --------------------------------------------------------------------------
@@ -471,7 +539,7 @@ _TRAILING_PUNCTUATION = " \t\n,;:-–—"
 
 def _document_text(source: str) -> str:
     """All visible text of a Markdown document, one space between blocks."""
-    tokens = _PARSER.parse(_normalise_source(source), {})
+    tokens = _PARSER.parse(_bounded_source(source), {})
     parts: list[str] = []
     for token in tokens:
         if token.type == "inline":

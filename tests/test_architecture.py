@@ -58,8 +58,8 @@ def test_adapters_never_touch_the_session(path: Path) -> None:
         assert forbidden not in source, f"{path.name} uses {forbidden}"
 
 
-def test_only_text_module_imports_bleach() -> None:
-    users = [module_name(p) for p in APP_MODULES if any(i.split(".")[0] == "bleach" for i in imports_of(p))]
+def test_only_text_module_imports_the_sanitiser() -> None:
+    users = [module_name(p) for p in APP_MODULES if any(i.split(".")[0] in ("nh3", "bleach") for i in imports_of(p))]
     assert users == ["app.text"]
 
 

@@ -16,11 +16,11 @@ from app.live.log import record_event
 from app.merging import merge_fields, merge_text, merge_value
 from app.models import Document, DocumentFacet, DocumentKind, DocumentRevision, Thread, User, utcnow
 from app.schemas.documents import DocumentEventSchema
-from app.text import render_markdown
+from app.text import MAX_SOURCE, render_markdown
 from app.validation import FieldErrors, check_themes
 
 TITLE_MAX = 200
-BODY_MAX = 200_000
+BODY_MAX = MAX_SOURCE  # the longest text the renderer takes
 SUMMARY_MAX = 300
 STATUSES = ("planned", "ongoing", "completed", "ended")
 SDGS = range(1, 18)
@@ -80,6 +80,17 @@ def _check_content(errors: FieldErrors, title: object, body: object) -> tuple[st
     )
 
 
+def preview_body(body: object) -> str:
+    """The HTML a document's text would be saved with, for the editor's preview (nothing is written).
+
+    The text is checked as a save checks it, so a preview cannot render more than a document may hold.
+    """
+    errors = FieldErrors()
+    clean_body = errors.text("body", body, max_length=BODY_MAX, min_length=0, multiline=True)
+    errors.raise_if_any()
+    return render_markdown(clean_body).html
+
+
 def _set_facets(document: Document) -> None:
     """Rewrite the good practice's filterable values (themes, SDGs, organisation)."""
     db.session.execute(delete(DocumentFacet).where(DocumentFacet.document_id == document.id))
@@ -110,16 +121,16 @@ def do_create_document(actor: User, slug: str, title: object, body: object, kind
     if clean_kind != DocumentKind.GOOD_PRACTICE and fields:
         errors.add("fields", _("Only good practices have these fields."))
     errors.raise_if_any()
-    now = utcnow()
+    now, html = utcnow(), render_markdown(clean_body).html
     document = Document(
         workspace_id=seen.workspace.id, kind=clean_kind, title=clean_title, body=clean_body,
-        html=render_markdown(clean_body).html, fields=clean_fields, revision=1,
+        html=html, fields=clean_fields, revision=1,
         created_by_id=actor.id, created_at=now, updated_by_id=actor.id, updated_at=now,
     )
     db.session.add(document)
     db.session.flush()
     db.session.add(DocumentRevision(document_id=document.id, number=1, title=clean_title, body=clean_body,
-                                    fields=clean_fields, author_id=actor.id, created_at=now))
+                                    html=html, fields=clean_fields, author_id=actor.id, created_at=now))
     db.session.add(Thread(workspace_id=seen.workspace.id, author_id=actor.id, title=clean_title,
                           document_id=document.id, created_at=now, last_activity_at=now))
     _set_facets(document)
@@ -224,7 +235,8 @@ def _write_revision(actor: User, seen: DocumentAccess, title: str, body: str, fi
     document.html = render_markdown(body).html
     document.updated_by_id, document.updated_at = actor.id, now
     db.session.add(DocumentRevision(
-        document_id=document.id, number=document.revision, title=title, body=body, fields=fields,
+        document_id=document.id, number=document.revision, title=title, body=body, html=document.html,
+        fields=fields,
         author_id=actor.id, summary=summary, created_at=now, merged=merged, restored_from=restored_from,
     ))
     if seen.thread is not None and seen.thread.title != title:

@@ -62,7 +62,7 @@ def anonymous_write(view: F) -> F:
 
 def check_api_request() -> None:
     """Refuse before any view runs, and before reading more of the body than needed: a bad token,
-    an anonymous write that needs a caller (401, body unread), a body over API_JSON_MAX_BYTES
+    an anonymous write that needs a caller (401, body unread), a body over MAX_TEXT_BODY_BYTES
     (413), a cookie request without CSRF token, a body that is not JSON (415), is nested too deeply
     or is malformed JSON (400)."""
     if not request.path.startswith(API_PREFIX + "/") or request.path.endswith("/openapi.json"):
@@ -76,7 +76,7 @@ def check_api_request() -> None:
         raise Unauthenticated("Sign in first.")
     if not _is_upload():
         # One byte over the cap: a streamed body (no Content-Length) is read no further than that.
-        request.max_content_length = current_app.config["API_JSON_MAX_BYTES"] + 1
+        request.max_content_length = current_app.config["MAX_TEXT_BODY_BYTES"] + 1
     if writes and not authenticated_by_token() and current_actor() is not None:
         try:
             csrf.protect()
@@ -97,7 +97,7 @@ def _is_upload() -> bool:
 def _check_body() -> None:
     if request.method not in ("POST", "PUT", "PATCH") or _is_upload():
         return
-    cap = current_app.config["API_JSON_MAX_BYTES"]
+    cap = current_app.config["MAX_TEXT_BODY_BYTES"]
     too_large = TooLarge(f"The request body may be at most {cap // 1024} kB.")
     if (request.content_length or 0) > cap:
         raise too_large

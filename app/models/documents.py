@@ -56,6 +56,8 @@ class DocumentRevision(Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # Rendered once when saved, like Document.html: showing a revision never renders Markdown.
+    html: Mapped[str] = mapped_column(Text, default="")
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     summary: Mapped[str] = mapped_column(String(300), default="")

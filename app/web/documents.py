@@ -3,6 +3,7 @@ and editing it, with a merge view when someone else saved meanwhile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from app import policy
-from app.access import DocumentAccess, access_document, access_workspace
+from app.access import DocumentAccess, WorkspaceAccess, access_document, access_workspace
 from app.actions import documents as actions
 from app.actions import threads as thread_actions
 from app.actions.documents import DocumentConflict
@@ -24,7 +25,6 @@ from app.queries.documents import document_attachments, list_documents, post_att
 from app.queries.reactions import my_reactions, reaction_counts
 from app.queries.threads import list_posts_page, page_count
 from app.ratelimits import per_actor_limit
-from app.text import render_markdown
 from app.web.document_forms import (
     KIND_NAMES,
     SDG_NAMES,
@@ -71,22 +71,34 @@ def create(slug: str) -> str | Response | tuple[str, int]:
     seen = access_workspace(user, slug)
     if not policy.can_edit_documents(user, seen.workspace, seen.membership):
         abort(403)
-    form, preview = NewDocumentForm(), None
-    if form.validate_on_submit():
-        if request.form.get("preview"):
-            preview = render_markdown(form.body.data or "").html
-        else:
-            try:
-                document = actions.do_create_document(user, slug, form.title.data, form.body.data, form.kind.data,
-                                                      _practice_fields(form, form.kind.data or ""))
-            except Invalid as error:
-                _form_errors(form, error)
-                return render_template("documents/new.html", ws=seen.workspace, membership=seen.membership,
-                                       form=form), 422
-            flash(_("The document was created."), "success")
-            return redirect(url_for("documents.show", document_id=document.id))
+    form = NewDocumentForm()
+    if not form.validate_on_submit():
+        return _new_page(seen, form)
+    if request.form.get("preview"):
+        return _preview(form, lambda preview: _new_page(seen, form, preview))
+    try:
+        document = actions.do_create_document(user, slug, form.title.data, form.body.data, form.kind.data,
+                                              _practice_fields(form, form.kind.data or ""))
+    except Invalid as error:
+        _form_errors(form, error)
+        return _new_page(seen, form), 422
+    flash(_("The document was created."), "success")
+    return redirect(url_for("documents.show", document_id=document.id))
+
+
+def _new_page(seen: WorkspaceAccess, form: NewDocumentForm, preview: str | None = None) -> str:
     return render_template("documents/new.html", ws=seen.workspace, membership=seen.membership, form=form,
                            preview=preview)
+
+
+def _preview(form: DocumentForm, page: Callable[[str], str]) -> str | tuple[str, int]:
+    """The editor's page with the text rendered as it would be saved; a text too long to save is
+    refused the same way (422, the message in the preview and beside the text)."""
+    try:
+        return page(actions.preview_body(form.body.data))
+    except Invalid as error:
+        _form_errors(form, error)
+        return page(""), 422
 
 
 def _quote(post: Post) -> str:
@@ -176,7 +188,7 @@ def edit(document_id: int) -> str | Response | tuple[str, int]:
     if not form.validate():
         abort(400)
     if request.form.get("preview"):
-        return _edit_page(seen, form, preview=render_markdown(form.body.data or "").html)
+        return _preview(form, lambda preview: _edit_page(seen, form, preview=preview))
     try:
         document, merged = actions.do_save_document(
             user, document_id, form.body.data, form.base_revision.data, form.title.data, form.summary.data,

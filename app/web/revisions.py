@@ -16,7 +16,6 @@ from app.identity import current_actor, require_actor
 from app.merging import diff_text
 from app.models import Document, DocumentRevision
 from app.queries.documents import get_revision, list_revisions
-from app.text import render_markdown
 from app.web.document_forms import PRACTICE_FIELDS
 from app.web.forms import ActionForm
 
@@ -42,7 +41,7 @@ def revision(document_id: int, number: int) -> str:
     seen = access_document(current_actor(), document_id)
     found = _revision_or_404(seen.document, number)
     return render_template("documents/revision.html", ws=seen.workspace, membership=seen.membership,
-                           document=seen.document, revision=found, html=render_markdown(found.body).html)
+                           document=seen.document, revision=found, html=found.html)
 
 
 def _field_text(value: Any) -> str:
