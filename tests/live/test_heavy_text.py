@@ -23,8 +23,9 @@ from tests.server import LiveServer
 ROWS = 20_000
 TABLE = "|a|b|\n|-|-|\n" + "|a|b|\n" * ROWS
 REWRITE = "|a|b|\n|-|-|\n" + "|b|a|\n" * ROWS
-# Generous for a busy two-core machine, and far below the stalls this guards against (14-24 s).
-SLOWEST_OTHER_ANSWER = 1.0
+# Generous for a busy two-core machine (the test process, the server and the load share two cores), yet
+# below the stalls this guards against: 14-59 s rendering on the hub, 3.2 s with the work inline.
+SLOWEST_OTHER_ANSWER = 2.0
 
 
 class Visitor:
