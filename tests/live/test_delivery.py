@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 import socketio
 
-from tests.live.helpers import Listener, Person
+from tests.live.helpers import Listener, Marker, Person
 from tests.server import LiveServer
+
+
+def from_workspace(listener: Listener, slug: str, kind: str | None = None) -> list[dict[str, object]]:
+    return [e for e in listener.events(kind) if e["workspace"] == slug]
 
 
 @pytest.fixture(params=["eventlet", "threading"])
@@ -55,8 +59,10 @@ def test_outsider_cannot_subscribe_to_private_workspace(live_server: LiveServer)
         unknown = spy.subscribe("ei-ole-olemassa")
         assert refused["ok"] is False and refused["error"] == "not_found"
         assert refused == unknown
+        marker = Marker(outsider, spy)
         owner.start_thread(slug, "Toinen salaisuus", "Ei ulkopuolisille")
-        assert not spy.wait_for(lambda: bool(spy.events()), timeout=1.0)
+        sent = marker.send()
+        assert not spy.came_before(lambda: sent(spy), lambda: bool(from_workspace(spy, slug))), spy.events()
     finally:
         spy.close()
 
@@ -86,10 +92,13 @@ def test_member_who_leaves_a_private_workspace_stops_receiving(live_server: Live
         assert listener.subscribe(slug)["ok"] is True
         thread = owner.start_thread(slug)
         assert listener.wait_for(lambda: len(listener.events("post.created")) == 1)
+        marker = Marker(member, listener)
         member.api("POST", f"/workspaces/{slug}/leave", expect=204)
         assert listener.wait_for(lambda: any(m[0] == "unsubscribed" for m in listener.messages), timeout=1.0)
         owner.post(thread["id"], "Jäsenille vain")
-        assert not listener.wait_for(lambda: len(listener.events("post.created")) > 1, timeout=1.0)
+        sent = marker.send()
+        assert not listener.came_before(lambda: sent(listener),
+                                        lambda: len(from_workspace(listener, slug, "post.created")) > 1)
     finally:
         listener.close()
 
@@ -156,10 +165,13 @@ def test_reader_stops_receiving_when_workspace_turns_private(live_server: LiveSe
     listener = Listener(live_server.url, reader.token).connect()
     try:
         assert listener.subscribe(slug)["ok"] is True
+        marker = Marker(reader, listener)
         owner.api("PATCH", f"/workspaces/{slug}", {"visibility": "private"}, expect=200)
         assert listener.wait_for(lambda: any(m[0] == "unsubscribed" for m in listener.messages), timeout=1.0)
         owner.post(thread["id"], "Nyt vain jäsenille")
-        assert not listener.wait_for(lambda: bool(listener.events("post.created")), timeout=1.0)
+        sent = marker.send()
+        assert not listener.came_before(lambda: sent(listener),
+                                        lambda: bool(from_workspace(listener, slug, "post.created")))
         assert listener.subscribe(slug)["error"] == "not_found"
     finally:
         listener.close()
