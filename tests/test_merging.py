@@ -8,6 +8,8 @@ never a clean result that quietly drops one side's change.
 from __future__ import annotations
 
 import random
+from collections import Counter
+from difflib import SequenceMatcher
 
 import pytest
 
@@ -36,13 +38,40 @@ def assert_conflict(base: str, mine: str, theirs: str) -> None:
     assert not result.clean, f"merged cleanly into {result.text!r}"
 
 
+def lines_of(text: str) -> list[str]:
+    """The text's lines; a final newline ends the last line rather than starting an empty one."""
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def kept_in_place(base: list[str], other: list[str]) -> set[str]:
+    """The lines every copy of which `other` left where `base` had it (not edited, not moved)."""
+    matched = {i for a, _b, size in SequenceMatcher(None, base, other, autojunk=False).get_matching_blocks()
+               for i in range(a, a + size)}
+    moved = {line for i, line in enumerate(base) if i not in matched}
+    return set(base) - moved
+
+
+def lost_deletions(base: str, deleting: str, other: str, merged: str) -> list[str]:
+    """Lines `deleting` removed (it left fewer copies than `base` had) and `other` left alone, of which
+    `merged` still has more copies than `deleting` left: deletions the merge quietly undid."""
+    base_lines, other_lines = lines_of(base), lines_of(other)
+    before, after, result = Counter(base_lines), Counter(lines_of(deleting)), Counter(lines_of(merged))
+    untouched = kept_in_place(base_lines, other_lines)
+    return [line for line in before - after
+            if line in untouched and Counter(other_lines)[line] == before[line] and result[line] > after[line]]
+
+
 def assert_no_silent_loss(base: str, mine: str, theirs: str) -> None:
-    """Clean means every line that mine or theirs added is in the result; otherwise a conflict."""
+    """Clean means every line that mine or theirs added is in the result, and every line that one side
+    deleted and the other left alone is gone from it; otherwise a conflict."""
     result = merge_text(base, mine, theirs)
     if result.clean:
         lines = set(result.text.split("\n"))
         assert changed_lines(base, mine) <= lines, result.text
         assert changed_lines(base, theirs) <= lines, result.text
+        assert not lost_deletions(base, mine, theirs, result.text), result.text
+        assert not lost_deletions(base, theirs, mine, result.text), result.text
 
 
 # --- the simple cases ------------------------------------------------------------------------------
@@ -330,6 +359,45 @@ def test_random_edits_anywhere_never_lose_a_change(seed: int) -> None:
     if rng.random() < 0.3 and len(mine) > 1:
         mine.append(mine.pop(rng.randrange(len(mine))))  # and a paragraph moved to the end
     assert_no_silent_loss(_render(base), _render(mine), _render(theirs))
+
+
+def _edit_lines(rng: random.Random, lines: list[str], side: str) -> list[str]:
+    """One to three line edits anywhere: mostly deletions, some additions and changes."""
+    edited = list(lines)
+    for _ in range(rng.randint(1, 3)):
+        if not edited:
+            break
+        at, how = rng.randrange(len(edited)), rng.choice(["delete", "delete", "add", "change"])
+        if how == "delete":
+            del edited[at]
+        elif how == "add":
+            edited.insert(at + rng.randint(0, 1), f"{side} lisäsi {rng.choice(WORDS)}")
+        else:
+            edited[at] += f" ({side})"
+    return edited
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_random_line_deletions_are_never_undone(seed: int) -> None:
+    """A line one side deleted and the other left in place never comes back in a clean merge."""
+    rng = random.Random(5000 + seed)
+    base = [rng.choice(["sama", "toistuva rivi", "", *WORDS]) for _ in range(rng.randint(1, 12))]
+    final = "\n" if rng.random() < 0.5 else ""
+    mine, theirs = _edit_lines(rng, base, "MINÄ"), _edit_lines(rng, base, "HE")
+    assert_no_silent_loss("\n".join(base) + final, "\n".join(mine) + final, "\n".join(theirs) + final)
+
+
+@pytest.mark.parametrize(("mine", "theirs"), [
+    pytest.param("a\nc\nd", "a\nb\nX\nc\nd", id="they add right after the line I deleted"),
+    pytest.param("a\nc\nd", "a\nX\nb\nc\nd", id="they add right before the line I deleted"),
+    pytest.param("a\nc\nd", "a\nb\nC\nd", id="they edit the line after the one I deleted"),
+    pytest.param("a\nd", "a\nb\nc\nD", id="I delete two lines, they edit the next"),
+    pytest.param("a\nb\nc", "a\nb\nc\nd\nE", id="I delete the last line, they add after it"),
+])
+def test_a_deletion_next_to_the_other_sides_change_is_kept_or_conflicts(mine: str, theirs: str) -> None:
+    base = "a\nb\nc\nd"
+    assert_no_silent_loss(base, mine, theirs)
+    assert_no_silent_loss(base, theirs, mine)
 
 
 # --- single values and structured fields -------------------------------------------------------------

@@ -476,3 +476,16 @@ def test_a_client_id_used_in_another_thread_is_refused_not_answered_with_that_po
     assert "Sisäpiirin viesti" not in again.get_data(as_text=True)
     assert_invalid(again, "client_id")
     assert rows(Post) == 3
+
+
+def test_a_retried_reply_with_the_same_client_id_answers_the_first_post(api_as, member, thread, rows):
+    api = api_as(member)
+    sent = {"body": "Yhteys katkesi kesken", "client_id": "yritys-7"}
+    first = api.post(f"/threads/{thread.id}/posts", json=sent)
+    assert first.status_code == 201
+    again = api.post(f"/threads/{thread.id}/posts", json=sent)
+    assert again.status_code in (200, 201)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert rows(Post) == 2  # the thread's first post and this reply, once
+    listed = api.get(f"/threads/{thread.id}/posts").get_json()["items"]
+    assert [p["body"] for p in listed].count("Yhteys katkesi kesken") == 1

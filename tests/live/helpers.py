@@ -112,6 +112,35 @@ class Listener:
         if self.client.connected:
             self.client.disconnect()
 
+    def came_before(self, marker: Callable[[], bool], forbidden: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait for `marker`, a message the server sent this socket after the one that must not come, and
+        say whether the forbidden one came all the same.
+
+        One process sends a socket's messages in the order it made them (through Redis too), so once the
+        marker is here, anything sent before it is here as well: no quiet period to guess, which is
+        either too short to catch a late leak or slow for every test."""
+        assert self.wait_for(marker, timeout), f"the marker never came: {self.messages}"
+        return forbidden()
+
+
+class Marker:
+    """A public workspace of `sender`'s, followed by a listener: `send()` posts in it, through the same
+    server and path as a live event, and answers when the listener has the post. Anyone may follow a
+    public workspace, so any socket can be sent a marker (anonymous, banned elsewhere, ...)."""
+
+    def __init__(self, sender: Person, *listeners: Listener) -> None:
+        self.sender = sender
+        self.slug = sender.create_workspace(f"Merkki {time.monotonic_ns()}", visibility="public")
+        self.thread = sender.start_thread(self.slug, "Merkit", "Merkkiketju")
+        for listener in listeners:
+            assert listener.subscribe(self.slug)["ok"] is True
+
+    def send(self) -> Callable[[Listener], bool]:
+        """Post a marker; the answer tells whether a given listener has received it yet."""
+        post_id = self.sender.post(self.thread["id"], f"Merkki {time.monotonic_ns()}")["id"]
+        return lambda listener: any(e["workspace"] == self.slug and e["data"].get("id") == post_id
+                                    for e in listener.events("post.created"))
+
 
 # --- browser sessions, and a subscriber that keeps its stream whole (catch-up and multi-process tests) ---
 

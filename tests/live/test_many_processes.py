@@ -43,6 +43,10 @@ def workspace_presence(listener: Listener) -> list[dict[str, Any]]:
         return [data for event, data in listener.messages if event == "presence" and data["scope"] == "workspace"]
 
 
+def has_post(listener: Listener, post: dict[str, Any]) -> bool:
+    return any(e["data"]["id"] == post["id"] for e in listener.events("post.created"))
+
+
 @pytest.fixture(scope="module")
 def redis_url() -> str:
     """The real Redis, one database of it emptied for these tests."""
@@ -89,7 +93,10 @@ def test_post_through_one_process_reaches_a_subscriber_on_the_other(pair: tuple[
         assert watcher.wait_for(lambda: len(watcher.events()) == 3, timeout=5), watcher.events()
         assert [e["kind"] for e in watcher.events()] == ["thread.created", "post.created", "post.created"]
         assert watcher.events()[2]["data"]["id"] == reply["id"]
-        assert not watcher.wait_for(lambda: len(watcher.events()) > 3, timeout=QUIET)  # once each
+        # Once each: a copy would have come before the next post through B, which Redis carries in order.
+        marker = poster.post(thread["id"], "Merkki B:n kautta.")
+        assert watcher.wait_for(lambda: has_post(watcher, marker), timeout=5)
+        assert len(watcher.events()) == 4, watcher.events()
 
         # The viewer on B leaves: A hears the count drop.
         other.close()
@@ -132,10 +139,11 @@ def test_catch_up_on_the_other_process_returns_the_missed_events_once(pair: tupl
         assert [e["seq"] for e in ack["events"]] == list(range(last + 1, after_joins + 4))
         assert [e["data"]["id"] for e in ack["events"] if e["kind"] == "post.created"] == missed
         assert ack["seq"] == after_joins + 3
-        assert not after.wait_for(lambda: bool(after.events()), timeout=QUIET)  # nothing replayed comes again
 
-        owner.post(thread["id"], "Katkon jälkeen")  # and live delivery goes on from there, on B
-        assert after.wait_for(lambda: len(after.events()) == 1, timeout=5)
+        # Live delivery goes on from there, on B; and nothing replayed comes again (it would come before this).
+        next_post = owner.post(thread["id"], "Katkon jälkeen")
+        assert after.wait_for(lambda: has_post(after, next_post), timeout=5)
+        assert [e["seq"] for e in after.events()] == [after_joins + 4], after.events()
         assert [e["seq"] for e in follower.events()] == list(range(follower.base + 1, after_joins + 5))
         assert follower.live_duplicates() == []
     finally:
@@ -172,7 +180,12 @@ def test_two_networks_on_one_redis_server_stay_apart(tmp_path: Path, redis_url: 
         try:
             assert listener.subscribe(mine)["ok"] is True
             there.start_thread(theirs, "Ei kuulu teille", "Toisen verkoston asia")
-            assert not listener.wait_for(lambda: bool(listener.events()), timeout=QUIET), listener.events()
+            # Had the networks shared a channel, Redis would carry the other's event to this socket before
+            # this network's own next one.
+            here.start_thread(mine, "Oma asia", "Tämän verkoston asia")
+            assert listener.wait_for(lambda: any(e["kind"] == "thread.created" for e in listener.events()), timeout=5)
+            assert all(e["workspace"] == mine for e in listener.events()), listener.events()
+            # An order to close sockets goes by the control channel, which gives no such marker: a quiet second.
             there.api("DELETE", "/auth/tokens/current", expect=204)
             assert not listener.disconnected.wait(QUIET), "revoking token 1 of the other network closed this socket"
         finally:
@@ -440,12 +453,14 @@ def test_events_sent_while_redis_was_down_arrive_by_catch_up(
             final = 3 + 16  # member.joined, thread.created, post.created, then 16 replies
             assert on_a.wait_for(lambda: follower.last == final, timeout=15), (follower.last, final)
 
-        time.sleep(QUIET)  # nothing more may come, and nothing twice
+        # Nothing more may come, and nothing twice: anything sent through B before this marker comes before it.
+        marker = poster.post(thread["id"], "Merkki lopuksi")["id"]
+        assert on_a.wait_for(lambda: follower.last == final + 1, timeout=15), (follower.last, final + 1)
         events = follower.events()
         assert follower.base is not None
-        assert [e["seq"] for e in events] == list(range(follower.base + 1, final + 1))
+        assert [e["seq"] for e in events] == list(range(follower.base + 1, final + 2))
         post_ids = [e["data"]["id"] for e in events if e["kind"] == "post.created"]
-        assert post_ids[-15:] == while_down + after
+        assert post_ids[-16:] == while_down + after + [marker]
         assert follower.live_duplicates() == []
         # Published while Redis was away (seqs 5 to 14): by catch-up only. After it returned (15 to 19): live.
         live = {e["seq"] for e in on_a.events()}

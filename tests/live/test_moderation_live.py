@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.live.helpers import Listener, Person, cookie_header
+from tests.live.helpers import Listener, Marker, Person, cookie_header
 from tests.server import LiveServer
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-QUIET = 1.0  # seconds to wait for something that must not arrive
 AT_ONCE = 1.0  # "at once": a lost access reaches the open socket within this
 _serial = itertools.count(1)
 
@@ -45,6 +44,10 @@ def messages(listener: Listener, name: str) -> list[Any]:
 
 def kinds(listener: Listener) -> list[str]:
     return [e["kind"] for e in listener.events()]
+
+
+def from_workspace(listener: Listener, slug: str, kind: str | None = None) -> list[dict[str, Any]]:
+    return [e for e in listener.events(kind) if e["workspace"] == slug]
 
 
 def typing_count(listener: Listener) -> int:
@@ -96,13 +99,16 @@ def test_banned_members_open_socket_stops_receiving_at_once(live_server: LiveSer
         assert banned.wait_for(lambda: len(banned.events("post.created")) == 1)
         assert typist.call("typing", {"thread": thread["id"]})["ok"] is True
         assert banned.wait_for(lambda: typing_count(banned) == 1)
+        marker = Marker(troll, banned)  # a public workspace of the troll's own, where bans elsewhere do not reach
 
         ban(owner, slug, troll)
         wait_unsubscribed(banned, slug)
         other.post(thread["id"], "Bannin jälkeen: ei trollille")
         typist.call("typing", {"thread": thread["id"]})
-        assert not banned.wait_for(lambda: len(banned.events("post.created")) > 1 or typing_count(banned) > 1,
-                                   timeout=QUIET), banned.messages
+        sent = marker.send()
+        assert not banned.came_before(
+            lambda: sent(banned),
+            lambda: len(from_workspace(banned, slug, "post.created")) > 1 or typing_count(banned) > 1), banned.messages
         assert "member.banned" not in kinds(banned)  # moderators' business
         assert banned.subscribe(slug)["error"] == "not_found"
         assert banned.call("watch_thread", {"thread": thread["id"]})["ok"] is False
@@ -232,6 +238,7 @@ def test_moved_thread_leaves_the_source_and_appears_in_the_target(live_server: L
     try:
         assert in_source.subscribe(source)["ok"] is True
         assert in_target.subscribe(target)["ok"] is True
+        marker = Marker(reader, in_source)
         moved = owner.api("PATCH", f"/threads/{thread['id']}", {"workspace": target}, expect=200)
         assert moved["workspace"] == target
         assert in_source.wait_for(lambda: bool(in_source.events("thread.moved")))
@@ -243,9 +250,12 @@ def test_moved_thread_leaves_the_source_and_appears_in_the_target(live_server: L
         assert arrived["workspace"] == target and arrived["data"]["id"] == thread["id"]
         assert arrived["data"]["workspace"] == target
 
-        owner.post(thread["id"], "Nyt oikeassa paikassa")
+        moved_post = owner.post(thread["id"], "Nyt oikeassa paikassa")
         assert in_target.wait_for(lambda: bool(in_target.events("post.created")))
-        assert not in_source.wait_for(lambda: bool(in_source.events("post.created")), timeout=QUIET)
+        sent = marker.send()
+        assert not in_source.came_before(
+            lambda: sent(in_source),
+            lambda: any(e["data"]["id"] == moved_post["id"] for e in in_source.events("post.created")))
     finally:
         in_source.close()
         in_target.close()
@@ -276,10 +286,9 @@ def test_moderator_only_events_reach_moderators_never_members_live_or_on_catch_u
         outsider.api("POST", f"/workspaces/{slug}/join", {"message": "Olen kiinnostunut"}, expect=202)
         member.api("POST", f"/posts/{thread['first_post']['id']}/flags", {"reason": "spam"}, expect=201)
         owner.api("POST", f"/workspaces/{slug}/invitations", {"email": "kutsuttu@example.fi"}, expect=201)
-        owner.post(thread["id"], "Kaikille näkyvä")  # the marker: after it, nothing more is on its way
+        owner.post(thread["id"], "Kaikille näkyvä")  # the marker: what was sent before it has arrived with it
         assert mod_socket.wait_for(lambda: "post.created" in kinds(mod_socket))
         assert member_socket.wait_for(lambda: "post.created" in kinds(member_socket))
-        time.sleep(0.3)
 
         assert kinds(mod_socket) == ["join_request.created", "flag.created", "invitation.created", "post.created"]
         assert kinds(member_socket) == ["post.created"]
@@ -318,10 +327,11 @@ def test_pending_post_reaches_moderators_only_until_it_is_approved(live_server: 
         assert waiting["pending"] is True
         assert mod_socket.wait_for(lambda: bool(mod_socket.events("post.created")))
         assert mod_socket.events("post.created")[0]["data"]["pending"] is True
-        assert not reader_socket.wait_for(lambda: bool(reader_socket.events()), timeout=QUIET)
 
+        # The approval is the reader's marker: the pending post, had it leaked, came before it.
         owner.api("POST", f"/posts/{waiting['id']}/approve", expect=200)
         assert reader_socket.wait_for(lambda: bool(reader_socket.events("post.created")))
+        assert kinds(reader_socket) == ["post.created"], reader_socket.events()
         published = reader_socket.events("post.created")[0]["data"]
         assert published["id"] == waiting["id"] and published["pending"] is False
         assert published["body"] == "Hei, olen uusi täällä"
@@ -343,6 +353,7 @@ def test_notification_arrives_on_own_socket_when_join_request_is_approved(live_s
     own = Listener(live_server.url, asker.token).connect()
     other = Listener(live_server.url, bystander.token).connect()
     try:
+        marker = Marker(bystander, other)
         request = asker.api("POST", f"/workspaces/{slug}/join", {"message": "Haluan mukaan"}, expect=202)
         owner.api("POST", f"/join-requests/{request['id']}/approve", expect=200)
         assert own.wait_for(lambda: bool(messages(own, "notification")))
@@ -351,7 +362,8 @@ def test_notification_arrives_on_own_socket_when_join_request_is_approved(live_s
         assert notice["data"] == {"workspace": slug, "workspace_name": name}
         assert notice["read"] is False and isinstance(notice["id"], int) and notice["created_at"]
         assert own.subscribe(slug)["ok"] is True  # and now a member, live too
-        assert not other.wait_for(lambda: bool(messages(other, "notification")), timeout=0.3)
+        sent = marker.send()
+        assert not other.came_before(lambda: sent(other), lambda: bool(messages(other, "notification")))
     finally:
         own.close()
         other.close()
