@@ -63,7 +63,8 @@ def _check_rate() -> None:
     info = sockets.get(request.sid)  # type: ignore[attr-defined]
     key = f"user:{info.user_id}" if info and info.user_id else f"addr:{get_remote_address()}"
     item = parse(current_app.config["RATELIMIT_SOCKET"])
-    if not limiter.limiter.hit(item, "socket", key):
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""  # as Flask-Limiter prefixes its own keys
+    if not limiter.limiter.hit(item, *([prefix] if prefix else []), "socket", key):
         raise RateLimited("Too many messages. Slow down a little.", retry_after=int(item.get_expiry()))
 
 
