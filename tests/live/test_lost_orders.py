@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from config import normalise_database_url
 from tests.live.conftest import redis_pair
 from tests.live.helpers import Listener, Person, cookie_header
 from tests.server import LiveServer
@@ -31,7 +32,7 @@ def beating_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Liv
 
 def run_sql(server: LiveServer, statement: str, **params: object) -> None:
     """Change the server's database behind its back: no action, so no order to any socket."""
-    engine = create_engine(server.database_url)
+    engine = create_engine(normalise_database_url(server.database_url))
     try:
         with engine.begin() as connection:
             connection.execute(text(statement), params)
