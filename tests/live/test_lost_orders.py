@@ -91,17 +91,24 @@ def test_heartbeat_closes_a_socket_whose_right_ended_without_an_order(
         bystander.close()
 
 
+@pytest.fixture(params=["eventlet", "threading"])
+def server(request: pytest.FixtureRequest) -> LiveServer:
+    """A server whose heartbeat is far off (20 s), in either async mode."""
+    return request.getfixturevalue("live_server" if request.param == "eventlet" else "threading_server")
+
+
 @pytest.mark.parametrize("ending", list(ENDINGS))
-def test_the_next_event_of_a_socket_whose_right_ended_is_refused(live_server: LiveServer, ending: str) -> None:
-    """On a server whose heartbeat is far off (20 s): only the per-event check can refuse it."""
+def test_the_next_event_of_a_socket_whose_right_ended_is_refused(server: LiveServer, ending: str) -> None:
+    """Only the per-event check can refuse it before the heartbeat: the refusal is an error ack, then
+    the socket closes."""
     end, by_cookie = ENDINGS[ending]
-    owner, person = Person(live_server.url, "Olli Omistaja"), Person(live_server.url, f"Eero Erotettu ({ending})")
+    owner, person = Person(server.url, "Olli Omistaja"), Person(server.url, f"Eero Erotettu ({ending})")
     slug = owner.create_workspace(f"Tapahtumittain {ending}")
     person.join(slug)
-    doomed = open_socket(live_server, person, by_cookie, slug)
+    doomed = open_socket(server, person, by_cookie, slug)
     other = owner.create_workspace(f"Toinen {ending}")
     try:
-        end(live_server, person)
+        end(server, person)
         ack = doomed.call("subscribe", {"workspace": other, "since": None})
         assert ack["ok"] is False and ack["error"] == "unauthenticated", ack
         assert doomed.disconnected.wait(5), "a refused socket is closed as well"
