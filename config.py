@@ -112,6 +112,8 @@ class Config:
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Several deployments sharing one Redis keep their counts apart with a prefix of their own.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_HEADERS_ENABLED = True
     # Redis away: count in memory meanwhile instead of failing requests (posting must keep working).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

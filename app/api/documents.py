@@ -15,6 +15,7 @@ from app.identity import current_actor
 from app.merging import diff_text
 from app.models import Document
 from app.queries.documents import get_revision, list_documents, list_good_practices, list_revisions
+from app.ratelimits import per_actor_limit
 from app.schemas.common import ErrorResponseSchema, PageArgsSchema, list_schema
 from app.schemas.documents import (
     AttachmentSchema,
@@ -32,6 +33,8 @@ from app.schemas.documents import (
 from app.storage import send_stored
 
 blp = Blueprint("api_documents", __name__, url_prefix=API_PREFIX, description="Documents and files")
+# A file added is posting, as on the page: one count per person for both doors.
+_posting_limit = per_actor_limit("RATELIMIT_POSTING")
 _DOCUMENT = DocumentSchema()
 _ATTACHMENT = AttachmentSchema()
 
@@ -135,6 +138,7 @@ def uploaded_file() -> tuple[IO[bytes] | None, str | None]:
 
 
 @blp.route("/documents/<int:document_id>/attachments", methods=["POST"])
+@_posting_limit
 @blp.response(201, AttachmentSchema)
 @blp.alt_response(413, schema=ErrorResponseSchema)
 def attach_to_document(document_id: int) -> Response:
@@ -144,6 +148,7 @@ def attach_to_document(document_id: int) -> Response:
 
 
 @blp.route("/posts/<int:post_id>/attachments", methods=["POST"])
+@_posting_limit
 @blp.response(201, AttachmentSchema)
 @blp.alt_response(413, schema=ErrorResponseSchema)
 def attach_to_post(post_id: int) -> Response:

@@ -22,6 +22,7 @@ from app.models import User
 log = logging.getLogger(__name__)
 Ack = dict[str, Any]
 Handler = Callable[[dict[str, Any]], Ack]
+CLOSE_AFTER_ANSWER_SECONDS = 0.3
 
 
 def error_ack(error: DomainError) -> Ack:
@@ -50,9 +51,20 @@ def socket_actor() -> User | None:
     else:
         user = current_actor()
     if user is None or user.id != info.user_id:
-        socketio.server.disconnect(request.sid, namespace="/", ignore_queue=True)  # type: ignore[attr-defined]
+        close_after_answer(request.sid)  # type: ignore[attr-defined]
         raise Unauthenticated("Your session has ended. Sign in again.")
     return user
+
+
+def close_after_answer(sid: str) -> None:
+    """Close a refused socket a moment after its error ack has gone out: closed at once, the client
+    would lose the ack and see only the close, never why. Until then every event is refused again."""
+
+    def close() -> None:
+        socketio.sleep(CLOSE_AFTER_ANSWER_SECONDS)
+        socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
+
+    socketio.start_background_task(close)
 
 
 def _check_rate() -> None:
@@ -63,7 +75,8 @@ def _check_rate() -> None:
     info = sockets.get(request.sid)  # type: ignore[attr-defined]
     key = f"user:{info.user_id}" if info and info.user_id else f"addr:{get_remote_address()}"
     item = parse(current_app.config["RATELIMIT_SOCKET"])
-    if not limiter.limiter.hit(item, "socket", key):
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""  # as Flask-Limiter prefixes its own keys
+    if not limiter.limiter.hit(item, *([prefix] if prefix else []), "socket", key):
         raise RateLimited("Too many messages. Slow down a little.", retry_after=int(item.get_expiry()))
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,21 +40,33 @@ def threading_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
         yield server
 
 
+def require_redis(url: str = REDIS_URL) -> None:
+    """Skip without Redis on a developer's machine; fail under CI=true, where the service must be there."""
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"no Redis at {url}: {error}"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: nothing may be skipped)")
+        pytest.skip(message)
+
+
+@contextmanager
+def redis_pair(tmp: Path, name: str, env: Mapping[str, str] | None = None) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two processes on one database named `name`, joined by Redis, each with `env` added."""
+    require_redis()
+    # Rate-limit counts of this pair are its own (user ids start again at 1 in every fresh database).
+    shared = {"REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": f"vk-test-{os.getpid()}-{name}", **(env or {})}
+    with LiveServer(tmp, database_name=name, env=shared) as first, \
+            LiveServer(tmp, database_url=first.database_url, migrate=False, env=shared) as second:
+        yield first, second
+
+
 @pytest.fixture(scope="module")
 def pair(request: pytest.FixtureRequest,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
     """Two processes on one database, joined by Redis, as behind a proxy with sticky sessions
     (one pair per test module, named after it)."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"no Redis at {REDIS_URL}: {error}"
-        if IN_CI:
-            pytest.fail(f"{message} (CI=true: nothing may be skipped)")
-        pytest.skip(message)
     name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_") + "_pair"
-    env = {"REDIS_URL": REDIS_URL}
-    tmp = tmp_path_factory.mktemp(name)
-    with LiveServer(tmp, database_name=name, env=env) as first, \
-            LiveServer(tmp, database_url=first.database_url, migrate=False, env=env) as second:
-        yield first, second
+    with redis_pair(tmp_path_factory.mktemp(name), name) as servers:
+        yield servers

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from app.actions import threads
+from app.actions.unit import transactional
 from app.extensions import socketio
 from app.models import User, Workspace
 from tests.factories import make_thread, token_for
@@ -49,6 +50,28 @@ def test_a_rolled_back_change_publishes_nothing(app: Flask, member: User, worksp
     monkeypatch.setattr(threads, "record_event", real_record)
     threads.do_post_reply(member, thread.id, "Julkaistu")
     assert [e["kind"] for e in events_of(client)] == ["post.created"]
+    client.disconnect()
+
+
+def test_an_action_undone_by_the_transaction_around_it_is_never_announced(app: Flask, member: User,
+                                                                         workspace: Workspace) -> None:
+    """The reply itself succeeds, then the outer unit of work fails after it: its event was queued
+    but must never reach a subscriber. A later committed reply is the marker that delivery works."""
+    thread, _ = make_thread(member, workspace)
+    client = connect(app, member)
+    assert client.emit("subscribe", {"workspace": workspace.slug, "since": None}, callback=True)["ok"]
+    client.get_received()
+
+    @transactional
+    def reply_then_fail() -> None:
+        threads.do_post_reply(member, thread.id, "Ei koskaan julkaistu")
+        raise RuntimeError("the step after the reply failed")
+
+    with pytest.raises(RuntimeError):
+        reply_then_fail()
+    threads.do_post_reply(member, thread.id, "Julkaistu")
+    bodies = [e["data"]["body"] for e in events_of(client) if e["kind"] == "post.created"]
+    assert bodies == ["Julkaistu"]
     client.disconnect()
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
+from app.extensions import db
 from app.models import User
 from tests.conftest import WebClient
 
@@ -67,6 +69,8 @@ def test_page_and_api_reset_requests_share_one_count(app: Flask, web: WebClient,
     doors = [page, api] if first == "page" else [api, page]
     assert [doors[0]("x@example.fi"), doors[1]("y@example.fi")] == ([302, 202] if first == "page" else [202, 302])
     assert doors[0]("z@example.fi") == 429
+    refused = web.client.post("/api/v1/auth/password-reset", json={"email": "w@example.fi"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     # One account, from other addresses: the same count per account.
     assert [api(member.email, "192.0.2.1"), page(member.email, "192.0.2.2")] == [202, 302]
     assert api(member.email, "192.0.2.3") == 429
@@ -76,4 +80,8 @@ def test_page_and_api_registration_share_one_count(app: Flask, web: WebClient, r
     app.config["RATELIMIT_REGISTER"] = "1 per minute"
     account = {"email": "uusi@example.fi", "password": "vihreä-siirtymä-2035", "display_name": "Uusi Ihminen"}
     assert web.client.post("/api/v1/auth/register", json=account).status_code == 201
-    assert web.post("/register", {**account, "email": "toinen@example.fi"}).status_code == 429
+    refused = web.post("/register", {**account, "email": "toinen@example.fi"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    again = web.client.post("/api/v1/auth/register", json={**account, "email": "kolmas@example.fi"})
+    assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
