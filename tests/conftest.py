@@ -22,7 +22,50 @@ from app.models import Base, Role, User, Workspace
 from config import TestConfig, engine_options, normalise_database_url
 from tests.factories import add_member, make_user, make_workspace, token_for
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+NOT_CI = {"", "0", "false", "no", "off"}
+
+
+# --- CI: nothing may be skipped ------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    """CI set to any truthy value (CI runners set `true`, people type `1`)."""
+    return os.environ.get("CI", "").strip().lower() not in NOT_CI
+
+
+def _refuse_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Turn a skip, an xfail or an xpass into a failure, so a CI run is green only if every test ran
+    and passed: a missing chromium, Redis or package fails the run instead of silently testing less."""
+    xfail = getattr(report, "wasxfail", None)
+    if not (report.skipped or xfail is not None):
+        return
+    if xfail is not None:
+        why = f"xfail ({xfail or 'no reason'})"
+    elif isinstance(report.longrepr, tuple):
+        why = f"skipped: {report.longrepr[2]}"
+    else:
+        why = f"skipped: {report.longrepr}"
+    report.outcome = "failed"
+    report.longrepr = f"{why}\nCI is set: nothing may be skipped or expected to fail"
+    if xfail is not None:
+        del report.wasxfail  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if in_ci():
+        _refuse_skip(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """The same for a whole module skipped while it is collected (`pytest.importorskip`)."""
+    report = yield
+    if in_ci():
+        _refuse_skip(report)
+    return report
 
 
 def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
