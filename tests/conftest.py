@@ -21,6 +21,8 @@ from app.extensions import db, limiter
 from app.models import Base, Role, User, Workspace
 from config import TestConfig, engine_options, normalise_database_url
 from tests.factories import add_member, make_user, make_workspace, token_for
+from tests.mailbox import HOST as MAILBOX_HOST
+from tests.mailbox import Mailbox
 
 NOT_CI = {"", "0", "false", "no", "off"}
 
@@ -130,8 +132,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    flask_app = build_app(database_url, tmp_path_factory.mktemp("uploads"))
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server the test app delivers its mail to (tests read the messages from it)."""
+    with Mailbox() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[Flask]:
+    flask_app = build_app(database_url, tmp_path_factory.mktemp("uploads"),
+                          MAIL_SERVER=MAILBOX_HOST, MAIL_PORT=mailbox.port, MAIL_USE_TLS=False)
     with flask_app.app_context():
         reset_schema()
         upgrade()
@@ -149,13 +159,14 @@ def wipe_database() -> None:
 
 
 @pytest.fixture
-def ctx(app: Flask) -> Iterator[Flask]:
-    """A request context with a clean database; the data is wiped after the test."""
+def ctx(app: Flask, mailbox: Mailbox) -> Iterator[Flask]:
+    """A request context with a clean database and an empty mailbox; the data is wiped after the test."""
+    mailbox.clear()
     with app.test_request_context():
         yield app
         db.session.remove()
         wipe_database()
-        app.extensions.pop("sent_mail", None)
+    mailbox.clear()
 
 
 # --- people and places -------------------------------------------------------------------------

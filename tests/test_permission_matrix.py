@@ -869,7 +869,6 @@ def matrix_db(app: Flask) -> Iterator[Flask]:
         yield app
         db.session.remove()
         wipe_database()
-        app.extensions.pop("sent_mail", None)
 
 
 @pytest.fixture
