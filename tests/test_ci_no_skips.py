@@ -102,3 +102,16 @@ def test_without_ci_a_developer_may_skip(pytester: pytest.Pytester, monkeypatch:
     result = run(pytester, monkeypatch, ci, ESCAPES)
     result.assert_outcomes(passed=1, skipped=4, xfailed=2, xpassed=1)
     assert result.ret == 0
+
+
+def test_the_suite_has_a_per_test_timeout(pytestconfig: pytest.Config) -> None:
+    """pyproject.toml's `timeout` (pytest-timeout): a hung test fails on its own, not the CI job's hour."""
+    assert pytestconfig.pluginmanager.hasplugin("timeout")
+    assert 60 <= float(pytestconfig.getini("timeout")) <= 600
+
+
+def test_a_hung_test_fails_at_the_timeout(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_hangs="import time\n\ndef test_waits_forever():\n    time.sleep(60)\n")
+    result = pytester.runpytest_subprocess("-p", "timeout", "-o", "timeout=1", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Timeout*"])
