@@ -1,16 +1,18 @@
 """The process entry point: `python wsgi.py` serves the app and Socket.IO on HOST:PORT.
 
 The only module that imports eventlet, and it monkey-patches before anything else is imported,
-as eventlet requires. With ASYNC_MODE=threading (tests, tools) nothing is patched.
+as eventlet requires, when it runs as the server. Imported by `flask --app wsgi COMMAND`, it does not patch:
+flask (and its context proxies) is imported by then, patching so late makes eventlet print tracebacks for
+each proxy it inspects, and a command serves nothing. With ASYNC_MODE=threading nothing is patched.
 """
 
 import os
 import warnings
 
 ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
-if ASYNC_MODE == "eventlet":
-    # Its maintenance-mode notice is known (README, "Live updates"); the async mode is a setting.
-    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+# Its maintenance-mode notice is known (README, "Live updates"); the async mode is a setting.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+if ASYNC_MODE == "eventlet" and __name__ == "__main__":
     import eventlet
 
     eventlet.monkey_patch()

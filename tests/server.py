@@ -46,6 +46,11 @@ _INHERITED_SETTINGS_TO_DROP = (
 )  # fmt: skip
 
 
+def settings_free_env() -> dict[str, str]:
+    """This process's environment without the app's settings, so a command runs on its config's defaults."""
+    return {k: v for k, v in os.environ.items() if k not in _INHERITED_SETTINGS_TO_DROP}
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that nothing listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -141,7 +146,7 @@ class LiveServer:
         self._prepared = False
 
     def _build_env(self, extra: Mapping[str, str]) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in _INHERITED_SETTINGS_TO_DROP}
+        env = settings_free_env()
         env.update(
             {
                 "DATABASE_URL": self.database_url,

@@ -451,12 +451,6 @@ EVENTS: list[Event] = [
     Event("malformed", NOBODY, refusal="bad_request"),
 ]
 
-# Mismatches that are known app bugs, reported and waiting for a fix outside this test's reach:
-# {(case name, actor, visibility): why}. A listed mismatch that goes away fails the test, so the
-# entry is removed once the bug is fixed.
-KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
-
-
 # --- the world: one workspace with a person of each kind -----------------------------------------------
 
 ARG_KINDS = {
@@ -875,7 +869,6 @@ def matrix_db(app: Flask) -> Iterator[Flask]:
         yield app
         db.session.remove()
         wipe_database()
-        app.extensions.pop("sent_mail", None)
 
 
 @pytest.fixture
@@ -917,11 +910,10 @@ def _params() -> list[Any]:
     return params
 
 
-def report(problems: dict[str, str], known: dict[str, str]) -> None:
-    if problems.keys() == known.keys() and known:
-        pytest.xfail("known bugs: " + "; ".join(f"{a}: {why}" for a, why in known.items()))
+def report(problems: dict[str, str]) -> None:
+    """Every person's mismatch with the rule, all at once: a wrong answer is a bug to fix, never a
+    known exception to carry."""
     lines = [f"  {actor}: {problem}" for actor, problem in problems.items()]
-    lines += [f"  {actor}: listed in KNOWN_BUGS but now as the rule says" for actor in known.keys() - problems.keys()]
     assert not lines, "\n" + "\n".join(lines)
 
 
@@ -936,8 +928,7 @@ def test_route(app: Flask, fresh: Flask, case: Case, visibility: str) -> None:
         _want, _got, problem = ask(case, world, clients, actor)
         if problem:
             problems[actor] = problem
-    known = {a: why for (name, a, v), why in KNOWN_BUGS.items() if name == case.name and v == visibility}
-    report(problems, known)
+    report(problems)
 
 
 # --- the socket events, per person ---------------------------------------------------------------------------
@@ -1009,5 +1000,4 @@ def test_socket_event(app: Flask, fresh: Flask, event: Event, visibility: str) -
         problem = socket_problem(app, world, clients, event, actor)
         if problem:
             problems[actor] = problem
-    known = {a: why for (name, a, v), why in KNOWN_BUGS.items() if name == event.label and v == visibility}
-    report(problems, known)
+    report(problems)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from email.message import EmailMessage
 
 import pytest
 from flask import Flask, current_app
@@ -24,15 +23,12 @@ from tests.actions.helpers import (
     set_attributes,
 )
 from tests.factories import PASSWORD, make_user
+from tests.mailbox import Mailbox
 
 
 def link_for(token: str) -> str:
     """The link an invitation mails: on the configured public address (TestConfig's PUBLIC_URL)."""
     return f"{current_app.config['PUBLIC_URL']}/invitations/{token}"
-
-
-def sent_mail() -> list[EmailMessage]:
-    return list(current_app.extensions.get("sent_mail", []))
 
 
 def invite(actor: User, ws: Workspace, **who: object) -> tuple[Invitation, str]:
@@ -42,11 +38,11 @@ def invite(actor: User, ws: Workspace, **who: object) -> tuple[Invitation, str]:
 # --- inviting --------------------------------------------------------------------------------------
 
 
-def test_invitation_by_email_mails_the_link(moderator: User, workspace: Workspace) -> None:
+def test_invitation_by_email_mails_the_link(moderator: User, workspace: Workspace, mailbox: Mailbox) -> None:
     invitation, token = invite(moderator, workspace, email="Uusi.Ihminen@Example.fi")
     assert invitation.email == "uusi.ihminen@example.fi" and invitation.user_id is None
     assert invitation.token_hash != token and token not in invitation.token_hash
-    (mail,) = sent_mail()
+    (mail,) = mailbox.wait_for(1)
     assert mail["To"] == "uusi.ihminen@example.fi"
     assert workspace.name in mail["Subject"]
     assert link_for(token) in mail.get_content()
@@ -55,16 +51,17 @@ def test_invitation_by_email_mails_the_link(moderator: User, workspace: Workspac
     assert [i.id for i in list_pending_invitations(workspace)] == [invitation.id]
 
 
-def test_mail_goes_only_once_the_invitation_is_committed(moderator: User, workspace: Workspace) -> None:
+def test_mail_goes_only_once_the_invitation_is_committed(moderator: User, workspace: Workspace,
+                                                         mailbox: Mailbox) -> None:
     @transactional
     def invite_then_fail() -> None:
         invite(moderator, workspace, email="uusi@example.fi")
-        assert sent_mail() == []  # not yet: the transaction may still fail
+        mailbox.assert_none()  # not yet: the transaction may still fail
         raise RuntimeError("something later in the same transaction failed")
 
     with pytest.raises(RuntimeError):
         invite_then_fail()
-    assert sent_mail() == []
+    mailbox.assert_none()
     assert list_pending_invitations(workspace) == []
 
 
@@ -88,12 +85,13 @@ def test_failed_registration_leaves_the_invitation_usable(moderator: User, works
     assert membership_of(user, workspace).is_active
 
 
-def test_existing_user_is_invited_by_id(moderator: User, outsider: User, workspace: Workspace) -> None:
+def test_existing_user_is_invited_by_id(moderator: User, outsider: User, workspace: Workspace,
+                                        mailbox: Mailbox) -> None:
     invitation, token = invite(moderator, workspace, user_id=outsider.id, role="moderator")
     assert invitation.user_id == outsider.id and invitation.email == ""
     notice = last_notice(outsider, "invitation.received")
     assert notice["url"] == link_for(token) and notice["workspace_name"] == workspace.name
-    (mail,) = sent_mail()
+    (mail,) = mailbox.wait_for(1)
     assert mail["To"] == outsider.email and link_for(token) in mail.get_content()
     joined = invitations.do_accept_invitation(outsider, token)
     assert joined.is_active and joined.role == Role.MODERATOR
@@ -138,16 +136,19 @@ def test_invitation_turns_a_join_request_into_membership(owner: User, outsider: 
 ])
 def test_no_one_invites_above_their_own_role(
     inviter: str, role: str, allowed: bool, owner: User, moderator: User, admin: User, workspace: Workspace,
+    mailbox: Mailbox,
 ) -> None:
     actor = {"owner": owner, "moderator": moderator, "admin": admin}[inviter]
     if allowed:
         invitation, _token = invite(actor, workspace, email="uusi@example.fi", role=role)
         assert invitation.role == role
+        (mail,) = mailbox.wait_for(1)
+        assert mail["To"] == "uusi@example.fi"
     else:
         with pytest.raises(Forbidden):
             invite(actor, workspace, email="uusi@example.fi", role=role)
         assert list_pending_invitations(workspace) == []
-        assert sent_mail() == []
+        mailbox.assert_none()
 
 
 @pytest.mark.parametrize("actor_name", ["member", "facilitator"])
@@ -171,11 +172,12 @@ def test_a_member_cannot_be_invited(moderator: User, member: User, workspace: Wo
         invite(moderator, workspace, email=member.email)
 
 
-def test_a_banned_person_cannot_be_invited(moderator: User, outsider: User, workspace: Workspace) -> None:
+def test_a_banned_person_cannot_be_invited(moderator: User, outsider: User, workspace: Workspace,
+                                           mailbox: Mailbox) -> None:
     membership.do_ban(moderator, workspace.slug, outsider.id)
     with pytest.raises(Conflict):
         invite(moderator, workspace, user_id=outsider.id)
-    assert sent_mail() == []
+    mailbox.assert_none()
 
 
 @pytest.mark.parametrize(("who", "field"), [

@@ -229,18 +229,19 @@ def test_cookie_session_cannot_revoke_a_token(web_as, member):
 # --- a password reset or change, a suspension: every token goes ----------------------------------
 
 
-def _reset_through_the_api(app, api_as, user, password: str) -> None:
+def _reset_through_the_api(mailbox, api_as, user, password: str) -> None:
     assert api_as(None).post("/auth/password-reset", json={"email": user.email}).status_code == 202
-    (mail,) = app.extensions["sent_mail"]
+    (mail,) = mailbox.wait_for(1)
+    assert mail["To"] == user.email
     token = re.search(r"/reset-password/(\S+)", mail.get_content()).group(1)
     response = api_as(None).post("/auth/password-reset/confirm", json={"token": token, "password": password})
     assert response.status_code == 204
 
 
-def test_a_password_reset_revokes_every_token(app, api_as, member, rows):
+def test_a_password_reset_revokes_every_token(mailbox, api_as, member, rows):
     first, second = api_as(member), api_as(member)
     assert first.get("/me").status_code == second.get("/me").status_code == 200
-    _reset_through_the_api(app, api_as, member, "uusi-salasana-kevät-2027")
+    _reset_through_the_api(mailbox, api_as, member, "uusi-salasana-kevät-2027")
     assert_error(first.get("/me"), 401, "unauthenticated")
     assert_error(second.get("/me"), 401, "unauthenticated")
     assert rows(ApiToken) == 0
@@ -268,9 +269,9 @@ def test_tokens_of_a_suspended_account_do_not_come_back_with_reinstatement(api_a
     assert rows(ApiToken) == 0
 
 
-def test_tokens_of_other_people_stay(app, api_as, member, other_member):
+def test_tokens_of_other_people_stay(mailbox, api_as, member, other_member):
     theirs = api_as(other_member)
-    _reset_through_the_api(app, api_as, member, "uusi-salasana-kevät-2027")
+    _reset_through_the_api(mailbox, api_as, member, "uusi-salasana-kevät-2027")
     assert theirs.get("/me").status_code == 200
 
 

@@ -2,7 +2,9 @@
 
 The steps find fields by their id (the form field's name), because the visible labels are still being
 translated; buttons and links are found by their visible Finnish text, as a person finds them.
-Every step that submits a form waits for the next page, so the test never races the navigation.
+Every step that submits a form (`submit`) or follows a link (`follow`) waits for the next page, so the test
+never races the navigation: a field filled or a button pressed right after a bare click may still land on the
+page being left (the reply box of a thread is on both the thread and its quote page).
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ def submit(page: Any, button: Any) -> None:
         button.click()
 
 
+def follow(page: Any, link: Any) -> None:
+    """Click a link that leads to another page, and wait until that page has loaded."""
+    with page.expect_navigation(wait_until="load"):
+        link.click()
+
+
 def account_nav(page: Any) -> Any:
     """The header's navigation (account links, sign out, language)."""
     return page.locator("header.site-header nav")
@@ -55,7 +63,7 @@ def account_nav(page: Any) -> Any:
 def register(page: Any, person: Person) -> None:
     """Open the site, follow "Rekisteröidy" and create the account; ends signed in on the directory."""
     page.goto("/")
-    account_nav(page).get_by_role("link", name="Rekisteröidy").click()
+    follow(page, account_nav(page).get_by_role("link", name="Rekisteröidy"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Luo tili")
     page.locator("#display_name").fill(person.name)
     page.locator("#email").fill(person.email)
@@ -81,7 +89,7 @@ def sign_out(page: Any) -> None:
 def create_workspace(page: Any, name: str, visibility: str = "network", join_policy: str = "open") -> str:
     """From the directory, make a workspace; returns its address (path)."""
     page.goto("/")
-    page.get_by_role("link", name="Uusi työtila").click()
+    follow(page, page.get_by_role("link", name="Uusi työtila"))
     page.locator("#name").fill(name)
     page.locator("#description").fill("Kokemuksia ja hyviä käytäntöjä energiansäästöstä.")
     page.locator("#themes").fill("energia, ilmasto")
@@ -95,7 +103,7 @@ def create_workspace(page: Any, name: str, visibility: str = "network", join_pol
 def start_thread(page: Any, workspace_path: str, title: str, body: str) -> str:
     """On the workspace page, start a thread; returns the thread's address (path)."""
     page.goto(workspace_path)
-    page.get_by_role("link", name="Uusi ketju").first.click()
+    follow(page, page.get_by_role("link", name="Uusi ketju").first)
     page.locator("#title").fill(title)
     page.locator("#body").fill(body)
     submit(page, page.get_by_role("button", name="Aloita ketju"))

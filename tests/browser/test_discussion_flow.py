@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import create_workspace, posts, register, send_reply, start_thread, submit, unique
+from tests.browser.steps import create_workspace, follow, posts, register, send_reply, start_thread, submit, unique
 
 FIRST_BODY = """Meillä on kokeiltu lämpöpumppuja **kolmessa koulussa**:
 
@@ -49,7 +49,7 @@ def test_register_create_workspace_discuss_and_quote(page, person):
     expect(posts(page).nth(1).locator(".post__body em")).to_have_text("Säästö")
 
     # "Lainaa" fills the reply box with the first post as a Markdown quote and scrolls to it.
-    first.get_by_role("link", name="Lainaa").click()
+    follow(page, first.get_by_role("link", name="Lainaa"))  # the quote page: the reply box is on both
     box = page.locator("#reply #body")
     expect(box).to_have_value(re.compile(rf"^> \*\*{re.escape(person.name)}:\*\*\n>\n> Meillä on kokeiltu"))
     expect(page.get_by_role("heading", name="Vastaa")).to_be_in_viewport()

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.steps import Person, create_workspace, new_person, register, submit, unique
+from tests.browser.steps import Person, create_workspace, follow, new_person, register, submit, unique
 
 PARAGRAPHS = [
     "Ensimmäinen kappale: kaupunki lisää pyöräpysäköintiä.",
@@ -48,7 +48,7 @@ def body_with(first: str | None = None, third: str | None = None) -> str:
 def create_document(page: Any, workspace: str, title: str) -> str:
     """From the workspace's documents, write a page; returns its address."""
     page.goto(f"{workspace}/documents")
-    page.get_by_role("link", name="Uusi dokumentti").first.click()
+    follow(page, page.get_by_role("link", name="Uusi dokumentti").first)
     page.locator("#title").fill(title)
     page.locator("#body").fill(body_with())
     submit(page, page.get_by_role("button", name="Luo dokumentti"))
@@ -131,7 +131,7 @@ def test_an_overlapping_save_is_noticed_at_once_and_resolved_in_the_merge_view(p
     expect(page.locator(".prose").first).to_contain_text(resolved)
     expect(page.locator("#doc-saved")).to_contain_text(f"Versio 3, tallentanut {pair.editor.name}")
 
-    page.get_by_role("link", name="Historia").click()
+    follow(page, page.get_by_role("link", name="Historia"))
     revisions = page.locator(".revisions .revision__number")
     expect(revisions).to_have_text(["Versio 3", "Versio 2", "Versio 1"])
     expect(page.locator(".revisions")).to_contain_text("Yhdistetty molemmat ehdotukset")
@@ -162,7 +162,7 @@ def test_a_save_that_does_not_overlap_is_merged_and_the_page_says_so(pair: Pair)
     expect(page.locator("#doc-saved")).to_contain_text("Versio 3")
     expect(page.locator("#doc-newer")).to_have_count(0)  # one's own save is no news
 
-    page.get_by_role("link", name="Historia").click()
+    follow(page, page.get_by_role("link", name="Historia"))
     expect(page.locator(".revisions .revision__number")).to_have_text(["Versio 3", "Versio 2", "Versio 1"])
     expect(page.locator(".revision").first.locator(".badge--merged")).to_have_text("yhdistetty")
 

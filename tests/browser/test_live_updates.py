@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import new_person, posts, register, submit, unique
+from tests.browser.steps import follow, new_person, posts, register, submit, unique
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_new_thread_appears_at_the_top_of_the_open_workspace_page(owner_page: 
     wait_until_live(reader)
     title = unique("Sähköpotkulaudat talvella")
     owner_page.goto(discussion.workspace)
-    owner_page.get_by_role("link", name="Uusi ketju").first.click()
+    follow(owner_page, owner_page.get_by_role("link", name="Uusi ketju").first)
     owner_page.locator("#title").fill(title)
     owner_page.locator("#body").fill("Kielletäänkö vai sallitaanko?")
     owner_page.get_by_role("button", name="Aloita ketju").click()

@@ -8,7 +8,17 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import create_workspace, new_person, posts, register, send_reply, start_thread, submit, unique
+from tests.browser.steps import (
+    create_workspace,
+    follow,
+    new_person,
+    posts,
+    register,
+    send_reply,
+    start_thread,
+    submit,
+    unique,
+)
 
 HIDDEN_NOTICE = "Moderaattori on piilottanut tämän viestin."
 
@@ -49,8 +59,8 @@ def test_request_to_join_is_approved_in_the_queue_and_the_user_becomes_a_member(
     mark_page(asker)
 
     moderator.goto(workspace)
-    moderator.get_by_role("link", name=re.compile("^Moderointi")).click()
-    moderator.get_by_role("link", name=re.compile("^Liittymispyynnöt")).click()
+    follow(moderator, moderator.get_by_role("link", name=re.compile("^Moderointi")))
+    follow(moderator, moderator.get_by_role("link", name=re.compile("^Liittymispyynnöt")))
     request = moderator.locator("article.request").filter(has_text="Aapo Virtanen")
     expect(request).to_contain_text("Vastaan Lahden kiertotalousohjelmasta.")
     submit(moderator, request.get_by_role("button", name="Hyväksy"))
@@ -80,7 +90,7 @@ def test_reported_post_hidden_from_the_queue_vanishes_from_an_open_page(make_pag
 
     reporter.goto(thread)
     reported = posts(reporter).filter(has_text=spam)
-    reported.get_by_role("link", name="Ilmianna").click()
+    follow(reporter, reported.get_by_role("link", name="Ilmianna"))
     reporter.get_by_label("Roskapostia tai mainontaa").check()
     submit(reporter, reporter.get_by_role("button", name="Lähetä ilmianto"))
     expect(reporter.locator(".flash")).to_contain_text("Kiitos")
@@ -92,7 +102,7 @@ def test_reported_post_hidden_from_the_queue_vanishes_from_an_open_page(make_pag
     expect(reader.get_by_text(spam)).to_be_visible()
 
     moderator.goto(workspace)
-    moderator.get_by_role("link", name=re.compile("^Moderointi")).click()
+    follow(moderator, moderator.get_by_role("link", name=re.compile("^Moderointi")))
     item = moderator.locator("article.queue-item").filter(has_text=spam)
     expect(item).to_contain_text("Roskapostia tai mainontaa")
     item.locator("summary").filter(has_text="Piilota viesti").click()
@@ -168,8 +178,9 @@ def test_a_banned_members_open_page_says_access_is_gone(make_page: Any) -> None:
     mark_page(member)
 
     moderator.goto(workspace)
-    moderator.get_by_role("link", name=re.compile("^Jäsenet")).first.click()
-    moderator.locator(".member-row").filter(has_text="Teemu Virtanen").get_by_role("link", name="Estä…").click()
+    follow(moderator, moderator.get_by_role("link", name=re.compile("^Jäsenet")).first)
+    row = moderator.locator(".member-row").filter(has_text="Teemu Virtanen")
+    follow(moderator, row.get_by_role("link", name="Estä…"))
     moderator.locator("#reason").fill("Toistuvaa häiriköintiä")
     submit(moderator, moderator.get_by_role("button", name="Estä", exact=True))
 
@@ -211,5 +222,5 @@ def test_pinned_and_moved_threads_change_open_pages(make_page: Any) -> None:
     expect(banner.get_by_role("link", name=target_name)).to_have_attribute("href", target)
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Tärkeä tiedote")
-    banner.get_by_role("link", name="Avaa ketju sen uudessa paikassa").click()
+    follow(thread_tab, banner.get_by_role("link", name="Avaa ketju sen uudessa paikassa"))
     expect(thread_tab.locator(".breadcrumbs")).to_contain_text(target_name)

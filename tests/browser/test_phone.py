@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.steps import (
     create_workspace,
+    follow,
     no_horizontal_scroll,
     posts,
     start_thread,
@@ -46,7 +47,7 @@ def test_workspace_and_thread_fit_a_phone_and_the_reply_form_is_reachable(make_p
     expect(page.get_by_role("link", name=discussion.title)).to_be_visible()
     assert_fits_the_screen(page)
 
-    page.get_by_role("link", name=discussion.title).click()
+    follow(page, page.get_by_role("link", name=discussion.title))
     expect(page.get_by_role("heading", level=1)).to_have_text(discussion.title)
     assert_fits_the_screen(page)
 

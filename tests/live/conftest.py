@@ -12,7 +12,6 @@ import redis
 
 from tests.server import LiveServer
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Shared by the two-process tests that need no Redis of their own (test_many_processes.py has its own).
 REDIS_URL = os.environ.get("VK_TEST_REDIS_URL") or "redis://127.0.0.1:6379/12"
 
@@ -41,14 +40,11 @@ def threading_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
 
 
 def require_redis(url: str = REDIS_URL) -> None:
-    """Skip without Redis on a developer's machine; fail under CI=true, where the service must be there."""
+    """Skip without Redis on a developer's machine (under CI the suite's hook makes the skip a failure)."""
     try:
         redis.Redis.from_url(url, socket_timeout=2).ping()
     except redis.RedisError as error:
-        message = f"no Redis at {url}: {error}"
-        if IN_CI:
-            pytest.fail(f"{message} (CI=true: nothing may be skipped)")
-        pytest.skip(message)
+        pytest.skip(f"no Redis at {url}: {error}")
 
 
 @contextmanager

@@ -89,11 +89,26 @@ def test_guesses_at_one_account_from_many_forwarded_addresses_are_counted_togeth
     assert guess(7, "joku.muu@example.fi", "api") == 401
 
 
+def test_behind_one_proxy_each_forwarded_client_address_has_its_own_count(proxied_server: LiveServer) -> None:
+    """PROXY_COUNT=1: the address a limit counts is the one the proxy put in X-Forwarded-For, so one
+    client is stopped after its allowance while the next client behind the same proxy is not."""
+    def sign_in(address: str, n: int) -> int:
+        return requests.post(f"{proxied_server.url}/api/v1/auth/tokens", timeout=30,
+                             headers={"X-Forwarded-For": address},
+                             json={"email": f"osoite{n}-{time.monotonic_ns()}@example.fi", "password": "väärä-1"},
+                             ).status_code
+
+    assert [sign_in("203.0.113.7", n) for n in range(5)] == [401] * 5  # RATELIMIT_SIGNIN: 5 per minute
+    assert sign_in("203.0.113.7", 5) == 429
+    assert sign_in("203.0.113.8", 6) == 401  # another client behind the proxy
+
+
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
 def test_a_forwarded_host_does_not_make_a_foreign_origin_our_own(proxied_server: LiveServer, transport: str) -> None:
     """Socket.IO's origin check compares with PUBLIC_URL's origin, not with a Host the client names."""
     person = Person(proxied_server.url, "Origo Testaaja")
-    client = socketio.Client(reconnection=False)
+    # Only our Origin header: websocket-client would add its own (own-origin) one beside it otherwise.
+    client = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(proxied_server.url, auth={"token": person.token}, transports=[transport], wait_timeout=5,
                        headers={"Origin": f"http://{EVIL}", "X-Forwarded-Host": EVIL})

@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.live.helpers import PASSWORD, Listener, Person, cookie_header, csrf_token
 from tests.server import LiveServer
 
@@ -84,8 +82,6 @@ def test_since_at_the_latest_seq_returns_nothing(live_server: LiveServer) -> Non
 
 def _prune_all_events(server: LiveServer) -> None:
     result = server.run_flask("prune-events", "--days", "0", "--keep", "0", check=False)
-    if result.returncode != 0 and "No such command" in result.stderr:
-        pytest.xfail("`flask prune-events` does not exist yet")
     assert result.returncode == 0, f"prune-events failed:\n{result.stdout}\n{result.stderr}"
 
 

@@ -11,7 +11,6 @@ skipped locally without it and failed in CI (CI=true).
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,6 @@ PARAGRAPHS = ["Kappale yksi: pyöräily lisääntyy.", "Kappale kaksi: bussit s�
               "Kappale kolme: keskusta rauhoitetaan."]
 BODY = "\n\n".join(PARAGRAPHS)
 _serial = itertools.count(1)
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @dataclass

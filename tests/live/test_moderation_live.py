@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import time
 from typing import Any
 
@@ -20,7 +19,6 @@ import socketio
 from tests.live.helpers import Listener, Marker, Person, cookie_header
 from tests.server import LiveServer
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 AT_ONCE = 1.0  # "at once": a lost access reaches the open socket within this
 _serial = itertools.count(1)
 

@@ -55,7 +55,8 @@ def test_the_new_link_is_kept_nowhere_in_the_session_cookie(web_as, moderator, w
     assert token not in cookie and "invitation" not in cookie
 
 
-def test_the_shown_link_is_on_the_public_address_whatever_the_host(app, web_as, moderator, workspace) -> None:
+def test_the_shown_link_is_on_the_public_address_whatever_the_host(app, web_as, moderator, workspace,
+                                                                   mailbox) -> None:
     web = web_as(None)
     web.client.environ_base["HTTP_HOST"] = "evil.example"  # every request of this browser says so
     web.sign_in(moderator)
@@ -63,7 +64,8 @@ def test_the_shown_link_is_on_the_public_address_whatever_the_host(app, web_as, 
                     {"email": "uusi@kunta.fi", "role": "member"}).get_data(as_text=True)
     shown = re.search(r'value="([^"]+/invitations/[^"]+)"', page).group(1)
     assert shown.startswith(app.config["PUBLIC_URL"] + "/invitations/")
-    (mail,) = app.extensions["sent_mail"]
+    (mail,) = mailbox.wait_for(1)
+    assert mail["To"] == "uusi@kunta.fi"
     assert shown in mail.get_content() and "evil.example" not in mail.get_content()
 
 

@@ -21,13 +21,14 @@ from app.links import ConfigurationError, check_public_url, public_url_for
 from app.models import User
 from config import Config
 from tests.conftest import WebClient
+from tests.mailbox import Mailbox
 from tests.server import ROOT
 
 EVIL = "evil.example"
 
 
-def mailed_link(app: Flask, path: str) -> str:
-    (mail,) = app.extensions["sent_mail"]
+def mailed_link(mailbox: Mailbox, path: str) -> str:
+    (mail,) = mailbox.wait_for(1)
     found = re.search(r"https?://\S*" + re.escape(path) + r"\S+", mail.get_content())
     assert found, mail.get_content()
     return found.group(0)
@@ -42,32 +43,34 @@ def browser_at(app: Flask, host: str) -> WebClient:
 
 
 def test_reset_form_mails_a_link_on_the_public_address_whatever_the_host(app: Flask, ctx: Flask,
-                                                                         member: User) -> None:
+                                                                         member: User, mailbox: Mailbox) -> None:
     web = browser_at(app, EVIL)
     assert web.post("/forgot-password", {"email": member.email}).status_code == 302
-    link = mailed_link(app, "/reset-password/")
+    link = mailed_link(mailbox, "/reset-password/")
     assert link.startswith(app.config["PUBLIC_URL"] + "/reset-password/")
     assert EVIL not in link
 
 
-def test_reset_api_mails_a_link_on_the_public_address_whatever_the_host(app: Flask, api_as, member: User) -> None:
+def test_reset_api_mails_a_link_on_the_public_address_whatever_the_host(app: Flask, api_as, member: User,
+                                                                        mailbox: Mailbox) -> None:
     response = api_as(None).post("/auth/password-reset", json={"email": member.email},
                                  headers={"Host": EVIL, "X-Forwarded-Host": EVIL})
     assert response.status_code == 202
-    link = mailed_link(app, "/reset-password/")
+    link = mailed_link(mailbox, "/reset-password/")
     assert link.startswith(app.config["PUBLIC_URL"] + "/reset-password/")
     # ... and the link works there (the path is the page's own).
     page = WebClient(app.test_client()).get(link.removeprefix(app.config["PUBLIC_URL"]))
     assert page.status_code == 200
 
 
-def test_invitation_api_answers_and_mails_the_public_link(app: Flask, api_as, moderator: User, workspace) -> None:
+def test_invitation_api_answers_and_mails_the_public_link(app: Flask, api_as, moderator: User, workspace,
+                                                          mailbox: Mailbox) -> None:
     response = api_as(moderator).post(f"/workspaces/{workspace.slug}/invitations", json={"email": "uusi@kunta.fi"},
                                       headers={"Host": EVIL, "X-Forwarded-Host": EVIL})
     assert response.status_code == 201
     url = response.get_json()["url"]
     assert url.startswith(app.config["PUBLIC_URL"] + "/invitations/")
-    assert mailed_link(app, "/invitations/") == url
+    assert mailed_link(mailbox, "/invitations/") == url
 
 
 def test_public_url_for_keeps_a_path_prefix(app: Flask, ctx: Flask) -> None:
