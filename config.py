@@ -1,7 +1,7 @@
 """Configuration classes, read from environment variables (and a `.env` file, if present).
 
 Every setting a deployer may change is listed in the README's configuration table; the
-names here are the contract of ../shared/API.md ("Running it").
+names here are a public contract (deployers and scripts rely on them): extend, never rename.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 // Live updates for the workspace and thread pages (progressive: the pages work without this file).
 //
-// Protocol (../shared/API.md): `subscribe {workspace, since}` answers with the events missed since
+// Protocol (the README, "Live updates"): `subscribe {workspace, since}` answers with the events missed since
 // `since`; then `event` messages arrive with a per-workspace `seq`. We keep the last seq applied,
 // drop duplicates, and ask again (subscribe with `since`) whenever a seq is skipped or a heartbeat
 // says there is more. socket.io-client reconnects with back-off by itself; on every (re)connect we

@@ -11,7 +11,8 @@ API_PREFIX = "/api/v1"
 SPEC_PATH = f"{API_PREFIX}/openapi.json"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
-# The core table of ../shared/API.md that the app implements today (parameters named as there).
+# The core of the public API contract, which integrations rely on: these paths must stay
+# (parameters named as in the contract).
 CORE_CONTRACT = [
     ("POST", "/auth/register"),
     ("POST", "/auth/tokens"),
