@@ -21,6 +21,7 @@ from app.actions.unit import transactional
 from app.extensions import db
 from app.models import Event, User, Workspace, utcnow
 from app.storage import blob_path, store
+from config import normalise_database_url
 from tests.factories import make_thread, make_workspace, reply
 from tests.server import ROOT, recreate_postgres_database, server_database_url, settings_free_env
 
@@ -127,7 +128,7 @@ def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _counts(url: str) -> dict[str, int]:
-    engine = create_engine(url)
+    engine = create_engine(normalise_database_url(url))  # psycopg2, as the app itself uses
     try:
         with engine.connect() as conn:
             tables = ("users", "workspaces", "threads", "posts", "documents", "memberships", "events")
